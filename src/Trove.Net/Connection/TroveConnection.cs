@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Trove.Net;
+
+/// <summary>
+/// One accepted client: a socket with a receive loop feeding <see cref="Input"/> and a send loop
+/// draining <see cref="Output"/> (the Kestrel shape). The protocol handler sees only the pipes.
+/// Shutdown of the socket happens exactly once, whichever side ends first.
+/// </summary>
+public sealed class TroveConnection : IDuplexPipe
+{
+    private static long s_nextId;
+    private readonly Socket _socket;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly ILogger _log;
+    private int _shutdown;
+
+    internal TroveConnection(Socket socket, TcpServerOptions options, ILogger log)
+    {
+        _socket = socket;
+        _log = log;
+        Id = Interlocked.Increment(ref s_nextId);
+        RemoteEndPoint = socket.RemoteEndPoint;
+        LocalEndPoint = socket.LocalEndPoint;
+        var pool = MemoryPool<byte>.Shared;
+        _input = new Pipe(new PipeOptions(pool, readerScheduler: options.HandlerScheduler,
+            writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: options.InputPauseThreshold,
+            resumeWriterThreshold: options.InputPauseThreshold / 2, minimumSegmentSize: 4096, useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(pool, readerScheduler: PipeScheduler.Inline,
+            writerScheduler: options.HandlerScheduler, pauseWriterThreshold: options.OutputPauseThreshold,
+            resumeWriterThreshold: options.OutputPauseThreshold / 2, minimumSegmentSize: 4096, useSynchronizationContext: false));
+        ConnectedAt = DateTimeOffset.UtcNow;
+        LastActivityTicks = Environment.TickCount64;
+    }
+
+    /// <summary>Process-wide unique, increasing connection id (redis CLIENT ID).</summary>
+    public long Id { get; }
+
+    /// <summary>The client's address.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The server address the client connected to.</summary>
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>When the connection was accepted.</summary>
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Environment.TickCount64 of the last byte in or out (idle detection, CLIENT LIST idle=).</summary>
+    public long LastActivityTicks { get; internal set; }
+
+    /// <summary>Bytes received on this connection.</summary>
+    public long BytesIn { get; private set; }
+
+    /// <summary>Bytes sent on this connection.</summary>
+    public long BytesOut { get; private set; }
+
+    /// <summary>Commands counted by the handler (<see cref="CountCommands"/>).</summary>
+    public long Commands { get; private set; }
+
+    /// <summary>Free-form state the protocol handler may attach (client name, selected db, ...).</summary>
+    public object? Tag { get; set; }
+
+    /// <summary>Bytes from the client.</summary>
+    public PipeReader Input => _input.Reader;
+
+    /// <summary>Bytes to the client. FlushAsync waits while the client is not reading (backpressure).</summary>
+    public PipeWriter Output => _output.Writer;
+
+    /// <summary>Cancelled when the connection is closed by either side or aborted.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>True when the connection came over a loopback address (RabbitMQ's guest rule).</summary>
+    public bool IsLoopback => RemoteEndPoint is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
+
+    /// <summary>Adds to the command counter; called by the handler's thread only.</summary>
+    public void CountCommands(int n = 1) => Commands += n;
+
+    /// <summary>
+    /// Closes the socket at once; pending output is dropped. The receive loop then completes
+    /// <see cref="Input"/>, so a handler waiting for input wakes and ends.
+    /// </summary>
+    public void Abort() => Shutdown();
+
+    internal async Task RunAsync(IConnectionHandler handler)
+    {
+        var receive = ReceiveLoopAsync();
+        var send = SendLoopAsync();
+        try
+        {
+            await handler.OnConnectedAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogWarning(ex, "connection {Id} from {Remote}: handler failed", Id, RemoteEndPoint);
+        }
+        finally
+        {
+            // The handler is done: it must not read or write any more. Let the send loop drain what
+            // was already flushed, then close.
+            await _output.Writer.CompleteAsync().ConfigureAwait(false);
+            await _input.Reader.CompleteAsync().ConfigureAwait(false);
+        }
+        await send.ConfigureAwait(false);
+        Shutdown();
+        await receive.ConfigureAwait(false);
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(4096);
+                int n = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                if (n == 0) break;
+                BytesIn += n;
+                LastActivityTicks = Environment.TickCount64;
+                writer.Advance(n);
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled) break;
+            }
+        }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+        catch (InvalidOperationException) { }
+        catch (Exception ex) { error = ex; }
+        finally
+        {
+            await writer.CompleteAsync(error).ConfigureAwait(false);
+            // The client has gone (or shut down its sending side): wake anything waiting on Closed.
+            TryCancelClosed();
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _output.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        if (buffer.IsSingleSegment)
+                            await SendAllAsync(buffer.First).ConfigureAwait(false);
+                        else
+                            foreach (var segment in buffer)
+                                await SendAllAsync(segment).ConfigureAwait(false);
+                        BytesOut += buffer.Length;
+                        LastActivityTicks = Environment.TickCount64;
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+        }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            Shutdown();
+        }
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int n = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data[n..];
+        }
+    }
+
+    private void TryCancelClosed() => _closed.Cancel();
+
+    private void Shutdown()
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0) return;
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _socket.Dispose();
+        TryCancelClosed();
+    }
+}
