@@ -119,4 +119,28 @@ print(json.dumps({k: mc.buckets[memcache.cmemcache_hash(k.encode()) % len(mc.buc
         // Cancellation is the caller's decision, not a server failure: the server stays in rotation.
         Assert.Equal(silent.Port, patient.GetServerForKey("k")!.Port);
     }
+
+    [Fact]
+    public async Task Ketama_DeadServerKeysGoToTheNextLiveServer()
+    {
+        await using var a = await RunningServer.StartAsync(ServerKind.Memcached);
+        await using var b = await RunningServer.StartAsync(ServerKind.Memcached);
+        int deadPort = FreePort.Get();
+        var options = new MemcacheClientOptions { Distribution = ServerDistribution.Ketama, ConnectTimeout = TimeSpan.FromSeconds(2) }
+            .AddServer(a.Address).AddServer($"127.0.0.1:{deadPort}").AddServer(b.Address);
+        using var mc = new MemcacheClient(options);
+        var locator = new Hashing.KetamaLocator(options.Servers);
+        var everyKey = Enumerable.Range(0, 300).Select(i => "kd" + i).ToList();
+        var orphaned = everyKey.Where(k => options.Servers[locator.ServerAt(locator.Start(System.Text.Encoding.UTF8.GetBytes(k)))].Port == deadPort).ToList();
+        Assert.NotEmpty(orphaned);
+        // Ketama without the dead server: where the orphaned keys should go.
+        var survivors = new Hashing.KetamaLocator([options.Servers[0], options.Servers[2]]);
+        foreach (var k in everyKey)
+        {
+            Assert.True(mc.Set(k, k));
+            var expected = new[] { options.Servers[0], options.Servers[2] }[survivors.ServerAt(survivors.Start(System.Text.Encoding.UTF8.GetBytes(k)))];
+            if (orphaned.Contains(k)) Assert.Equal(expected.Port, mc.GetServerForKey(k)!.Port);
+            Assert.Equal(k, mc.Get(k));
+        }
+    }
 }
