@@ -39,6 +39,13 @@ public sealed class MemcachedOptions
     /// <summary>UDP port (-U). Accepted for compatibility; Trove does not serve UDP.</summary>
     public int UdpPort { get; set; }
 
+    /// <summary>
+    /// Accept keys containing control characters. The protocol forbids them and Trove refuses them
+    /// by default (CLIENT_ERROR bad command line format); memcached itself does not check, and some
+    /// tools (memcaslap) generate such keys, so this restores memcached's leniency.
+    /// </summary>
+    public bool AllowControlCharactersInKeys { get; set; }
+
     /// <summary>Listen backlog (-b).</summary>
     public int Backlog { get; set; } = 1024;
 

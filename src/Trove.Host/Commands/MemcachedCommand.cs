@@ -25,12 +25,13 @@ internal static class MemcachedCommand
         var maxItem = new Option<string>("--max-item-size", "-I") { Description = "max item size (k/m suffixes)", DefaultValueFactory = _ => "1m" };
         var noEvict = new Option<bool>("--disable-evictions", "-M") { Description = "return error on memory exhausted instead of evicting" };
         var backlog = new Option<int>("--listen-backlog", "-b") { Description = "listen backlog", DefaultValueFactory = _ => 1024 };
+        var controlKeys = new Option<bool>("--allow-control-keys") { Description = "accept keys with control characters, as memcached does (memcaslap sends them)" };
         var v1 = new Option<bool>("-v", "--verbose") { Description = "verbose (print errors/warnings)" };
         var v2 = new Option<bool>("-vv") { Description = "very verbose (also print client commands)" };
         var v3 = new Option<bool>("-vvv") { Description = "extremely verbose" };
         var cmd = new Command("memcached", "memcached-compatible server (text and meta protocols)")
         {
-            port, listen, memory, conns, threads, pidFile, daemon, user, udp, maxItem, noEvict, backlog, v1, v2, v3,
+            port, listen, memory, conns, threads, pidFile, daemon, user, udp, maxItem, noEvict, backlog, controlKeys, v1, v2, v3,
         };
         cmd.SetAction(async (parse, _) =>
         {
@@ -45,6 +46,7 @@ internal static class MemcachedCommand
                 MaxItemSize = ParseSize(parse.GetValue(maxItem)!),
                 DisableEvictions = parse.GetValue(noEvict),
                 Backlog = parse.GetValue(backlog),
+                AllowControlCharactersInKeys = parse.GetValue(controlKeys),
                 Verbosity = parse.GetValue(v3) || parse.GetValue(v2) ? 2 : parse.GetValue(v1) ? 1 : 0,
             };
             var pid = parse.GetValue(pidFile);

@@ -39,20 +39,25 @@ internal sealed partial class MemcachedSession
     private static void WriteFlags(PipeWriter w, in MetaFlags f, ReadOnlySpan<byte> keyText, ReadOnlySpan<byte> opaque,
         bool hit, in ItemView item, int now)
     {
-        for (int i = 0; i < f.OrderCount; i++)
+        for (int i = 0; i < f.OrderCount; i++) WriteFlag(w, f, f.Order[i], keyText, opaque, hit, item, now);
+    }
+
+    /// <summary>Writes one return flag (nothing for flags that return nothing).</summary>
+    private static void WriteFlag(PipeWriter w, in MetaFlags f, byte c, ReadOnlySpan<byte> keyText, ReadOnlySpan<byte> opaque,
+        bool hit, in ItemView item, int now)
+    {
         {
-            byte c = f.Order[i];
             switch (c)
             {
                 case (byte)'O':
                     w.PutByte((byte)' '); w.PutByte((byte)'O'); w.Put(opaque);
-                    continue;
+                    return;
                 case (byte)'k':
                     w.PutByte((byte)' '); w.PutByte((byte)'k'); w.Put(keyText);
                     if (f.Base64) w.Put(" b"u8);
-                    continue;
+                    return;
             }
-            if (!hit) continue;
+            if (!hit) return;
             switch (c)
             {
                 case (byte)'c': w.Put(" c"u8); w.PutNumber(item.Cas); break;
@@ -101,14 +106,30 @@ internal sealed partial class MemcachedSession
             vivified = true;
         }
         else Counters.GetHits++;
-        if (f.HasTtl) h.Exptime = _store.Clock.ToServerTime(f.Ttl);
         var item = h.View;
         bool won = vivified;
-        if (!vivified && f.HasRecache && item.Exptime != 0 && item.Exptime - now < f.RecacheTtl && (item.Bits & ItemBits.WinSent) == 0)
-            won = true;
         w.Put(f.ReturnValue ? "VA "u8 : "HD"u8);
         if (f.ReturnValue) w.PutNumber((long)item.ValueLength);
-        WriteFlags(w, f, keyText, opaque, true, item, now);
+        // memcached walks the flags in request order: T changes the TTL at its position (a t
+        // before it reports the old TTL), R compares against the TTL at its position.
+        for (int i = 0; i < f.OrderCount; i++)
+        {
+            switch (f.Order[i])
+            {
+                case (byte)'T':
+                    h.Exptime = _store.Clock.ToServerTime(f.Ttl);
+                    item = h.View;
+                    break;
+                case (byte)'R':
+                    if (!vivified && item.Exptime != 0 && item.Exptime < _store.Clock.ToServerTime(f.RecacheTtl)
+                        && (item.Bits & ItemBits.WinSent) == 0)
+                        won = true;
+                    break;
+                default:
+                    WriteFlag(w, f, f.Order[i], keyText, opaque, true, item, now);
+                    break;
+            }
+        }
         if (!vivified)
         {
             if ((item.Bits & ItemBits.WinSent) != 0) w.Put(" Z"u8);
@@ -161,12 +182,8 @@ internal sealed partial class MemcachedSession
         }
         var keyText = Slice(line, tokens[1]);
         Span<byte> keyBuffer = stackalloc byte[256];
-        if (!TryMetaKey(keyText, f, keyBuffer, out var key))
-        {
-            _pendingStore = pending;
-            BeginSwallow(length + 2L, 0);
-            return;
-        }
+        // A bad key fails the header only: memcached then reads the data block as a command line.
+        if (!TryMetaKey(keyText, f, keyBuffer, out var key)) return;
         Counters.CmdSet++;
         if (ItemTooLarge(key.Length, length))
         {
@@ -197,7 +214,7 @@ internal sealed partial class MemcachedSession
             bool stale = false;
             if (p.Mode == StoreMode.Add && h.Exists) result = StoreResult.NotStored;
             else if (p.Mode is StoreMode.Replace && !h.Exists) result = StoreResult.NotStored;
-            else if (p.Mode is StoreMode.Append or StoreMode.Prepend && !h.Exists && !f.HasVivify) result = StoreResult.NotStored;
+            else if (p.Mode is StoreMode.Append or StoreMode.Prepend && !h.Exists) result = StoreResult.NotStored;
             else if (f.HasCompareCas)
             {
                 if (!h.Exists) result = StoreResult.NotFound;
@@ -222,10 +239,6 @@ internal sealed partial class MemcachedSession
                     data = combined;
                     flags = old.Flags;
                     exptime = old.Exptime;
-                }
-                else if (p.Mode is StoreMode.Append or StoreMode.Prepend)
-                {
-                    exptime = _store.Clock.ToServerTime(f.VivifyTtl);
                 }
                 result = h.Put(data, keyLength, flags, exptime, f.HasNewCas ? f.NewCas : 0, out _);
                 if (result == StoreResult.Stored)
@@ -286,13 +299,18 @@ internal sealed partial class MemcachedSession
     private void MetaArithmetic(ReadOnlySpan<byte> line, Span<Token> tokens, int n)
     {
         Counters.CmdMeta++;
-        if (!MetaFlags.TryParse(line, tokens, 2, n, MetaFlags.ArithFlags, false, out var f, out var error)) { Reply(error); return; }
+        if (!MetaFlags.TryParse(line, tokens, 2, n, MetaFlags.ArithFlags, false, out var f, out var error))
+        {
+            // memcached's ma reports a bad numeric token with its flag error.
+            Reply(error == Replies.BadToken ? Replies.InvalidOrDuplicateFlag : error);
+            return;
+        }
         bool incr;
         switch (f.Mode)
         {
             case 0 or (byte)'I' or (byte)'i' or (byte)'+': incr = true; break;
             case (byte)'D' or (byte)'d' or (byte)'-': incr = false; break;
-            default: Reply("CLIENT_ERROR invalid mode for ma\r\n"u8); return;
+            default: Reply("CLIENT_ERROR invalid mode for ma M token\r\n"u8); return;
         }
         var keyText = Slice(line, tokens[1]);
         Span<byte> keyBuffer = stackalloc byte[256];

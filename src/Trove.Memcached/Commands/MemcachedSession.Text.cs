@@ -32,9 +32,9 @@ internal sealed partial class MemcachedSession
             case Commands.MemcachedCommand.Delete when n is >= 2 and <= 4: Delete(line, tokens, n); break;
             case Commands.MemcachedCommand.Touch when n is 3 or 4: Touch(line, tokens, n); break;
             case Commands.MemcachedCommand.FlushAll when n is >= 1 and <= 3: FlushAll(line, tokens, n); break;
-            case Commands.MemcachedCommand.Version when n == 1: Reply(Replies.Version); break;
+            case Commands.MemcachedCommand.Version: Reply(Replies.Version); break;
             case Commands.MemcachedCommand.Verbosity when n is 2 or 3: Verbosity(line, tokens, n); break;
-            case Commands.MemcachedCommand.Quit when n == 1: return true;
+            case Commands.MemcachedCommand.Quit: return true;
             case Commands.MemcachedCommand.Stats: Stats(line, tokens, n); break;
             case Commands.MemcachedCommand.MetaNoop: Reply(Replies.MetaNoop); break;
             case Commands.MemcachedCommand.MetaGet when n >= 2: MetaGet(line, tokens, n); break;

@@ -89,6 +89,7 @@ public ref struct ItemHandle
             s.Time = now;
             s.Bits = ItemBits.None;
             _shard.Bytes += cost - oldCost;
+            _store.Freed(oldCost);
             _shard.TotalItems++;
             _shard.LruBump(_index);
             _store.AddBytes(cost - oldCost);

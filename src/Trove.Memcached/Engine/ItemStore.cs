@@ -122,7 +122,26 @@ public sealed class ItemStore
         long cost = Cost(shard.Slots[index].Data!.Length);
         shard.Unlink(index, cost);
         Interlocked.Add(ref _bytesUsed, -cost);
+        Freed(cost);
     }
+
+    /// <summary>
+    /// Counts bytes of items dropped (evicted, deleted, overwritten). The GC would let such garbage
+    /// pile up well past -m before collecting gen2; once the dropped bytes reach
+    /// <see cref="GarbageThreshold"/>, a full compacting collection returns them, which bounds the
+    /// process's memory to about -m plus that threshold plus the runtime's own.
+    /// </summary>
+    internal void Freed(long bytes)
+    {
+        if (Interlocked.Add(ref _garbage, bytes) < GarbageThreshold) return;
+        if (Interlocked.Exchange(ref _garbage, 0) < GarbageThreshold) return;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
+    private long _garbage;
+
+    /// <summary>Dropped item bytes between forced collections: half of -m, at least 16 MiB.</summary>
+    public long GarbageThreshold => Math.Max(MemoryLimit / 2, 16L << 20);
 
     /// <summary>
     /// Makes room for <paramref name="delta"/> more bytes, evicting LRU tails (own shard first, which

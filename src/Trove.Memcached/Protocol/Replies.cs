@@ -33,7 +33,7 @@ internal static class Replies
     public static ReadOnlySpan<byte> DuplicateFlag => "CLIENT_ERROR duplicate flag\r\n"u8;
     public static ReadOnlySpan<byte> InvalidOrDuplicateFlag => "CLIENT_ERROR invalid or duplicate flag\r\n"u8;
     public static ReadOnlySpan<byte> BadToken => "CLIENT_ERROR bad token in command line format\r\n"u8;
-    public static ReadOnlySpan<byte> InvalidMode => "CLIENT_ERROR invalid mode for ms\r\n"u8;
+    public static ReadOnlySpan<byte> InvalidMode => "CLIENT_ERROR invalid mode for ms M token\r\n"u8;
     public static ReadOnlySpan<byte> KeyEncoding => "CLIENT_ERROR error decoding key\r\n"u8;
 
     /// <summary>Sent to a connection over the -c limit before it is closed, as memcached does.</summary>

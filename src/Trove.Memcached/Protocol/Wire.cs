@@ -15,12 +15,15 @@ internal static class Wire
         return Utf8Parser.TryParse(s, out v, out int n) && n == s.Length;
     }
 
-    /// <summary>safe_strtoul for 32-bit client flags.</summary>
+    /// <summary>
+    /// safe_strtoul for 32-bit client flags: memcached parses an unsigned long (64 bits here) and
+    /// keeps the low 32 bits, so 4294967296 is accepted as 0.
+    /// </summary>
     public static bool TryParseUInt32(ReadOnlySpan<byte> s, out uint v)
     {
-        v = 0;
-        if (s.IsEmpty || s[0] == (byte)'-' || s[0] == (byte)'+') return false;
-        return Utf8Parser.TryParse(s, out v, out int n) && n == s.Length;
+        bool ok = TryParseUInt64(s, out ulong wide);
+        v = unchecked((uint)wide);
+        return ok;
     }
 
     /// <summary>safe_strtol: optional sign, 32-bit range.</summary>

@@ -47,7 +47,10 @@ internal sealed partial class MemcachedSession
         _store = server.Store;
         _conn = conn;
         _out = conn.Output;
+        _allowControlKeys = server.Options.AllowControlCharactersInKeys;
     }
+
+    private readonly bool _allowControlKeys;
 
     /// <summary>The connection loop: read, process every complete command, flush, repeat.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -194,12 +197,11 @@ internal sealed partial class MemcachedSession
         get { _wrote = true; return _out; }
     }
 
-    /// <summary>memcached's key rules: 1..250 bytes; Trove also refuses control characters.</summary>
-    internal static bool ValidKey(ReadOnlySpan<byte> key)
+    /// <summary>Key rules: 1..250 bytes, and no control characters unless the options allow them.</summary>
+    internal bool ValidKey(ReadOnlySpan<byte> key)
     {
         if (key.Length == 0 || key.Length > 250) return false;
-        foreach (byte b in key) if (b < 0x20 || b == 0x7f) return false;
-        return true;
+        return _allowControlKeys || (key.IndexOfAnyInRange((byte)0, (byte)0x1f) < 0 && key.IndexOf((byte)0x7f) < 0);
     }
 }
 
