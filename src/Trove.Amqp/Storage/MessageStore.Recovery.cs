@@ -99,14 +99,16 @@ public sealed partial class MessageStore
             long id = SegmentFormat.MakeId(seg.Number, (uint)recordPos);
             QueueKey key;
             List<long> list;
-            if (lastKey is not null && view.Vhost.SequenceEqual(lastKey.VhostBytes) && view.Queue.SequenceEqual(lastKey.QueueBytes))
+            var vhost = span.Slice(view.VhostStart, view.VhostLength);
+            var queue = span.Slice(view.QueueStart, view.QueueLength);
+            if (lastKey is not null && vhost.SequenceEqual(lastKey.VhostBytes) && queue.SequenceEqual(lastKey.QueueBytes))
             {
                 key = lastKey;
                 list = lastList!;
             }
             else
             {
-                var name = (Encoding.UTF8.GetString(view.Vhost), Encoding.UTF8.GetString(view.Queue));
+                var name = (Encoding.UTF8.GetString(vhost), Encoding.UTF8.GetString(queue));
                 key = KeyFor(name.Item1, name.Item2);
                 if (!_recovered!.TryGetValue(name, out list!)) _recovered[name] = list = new List<long>();
                 lastKey = key;

@@ -44,7 +44,7 @@ public sealed partial class MessageStore
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { _writerFault = ex; }
                 }
                 if (_writerFault is not null)
-                    foreach (var (tcs, _) in batch.Waiters) tcs.TrySetException(new MessageStoreException("message store write failed: " + _writerFault.Message));
+                    batch.Durable.TrySetException(new MessageStoreException("message store write failed: " + _writerFault.Message));
                 Interlocked.Increment(ref _batches);
             }
             batch.Reset();
@@ -98,7 +98,7 @@ public sealed partial class MessageStore
             lock (_lock) seg.FileLength = seg.SealedLength;
         }
         if (batch.Acks.Count > 0) WriteAcks(batch.Acks);
-        foreach (var (tcs, id) in batch.Waiters) tcs.TrySetResult(id);
+        batch.Durable.TrySetResult();
         foreach (var seg in batch.Deletions) DeleteSegment(seg);
     }
 

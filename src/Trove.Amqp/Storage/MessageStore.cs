@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Trove.Amqp.Broker;
 
 namespace Trove.Amqp.Storage;
 
@@ -9,7 +11,7 @@ namespace Trove.Amqp.Storage;
 /// append-only segment files (<c>msgs.NNNNNNNNNN</c>, 8 MiB, version header, CRC-32C per record),
 /// per-segment ack logs (<c>acks.NNNNNNNNNN</c>), and a drop log for deleted or purged queues.
 /// <para>
-/// What it does: <see cref="AppendAsync"/> completes only after the record is on disk; appends from
+/// What it does: <see cref="Append"/> returns at once with the id and a task that completes only after the record is on disk; appends from
 /// any number of publishers are copied into one open batch under a short lock, and a single writer
 /// thread writes each batch and fdatasyncs it once (group commit), so one sync covers every message
 /// that arrived while the previous sync ran. <see cref="Ack"/> appends the record's offset to its
@@ -34,7 +36,7 @@ namespace Trove.Amqp.Storage;
 /// after its append completed; read a body only while its message is live.
 /// </para>
 /// </summary>
-public sealed partial class MessageStore : IDisposable
+public sealed partial class MessageStore : IMessageStore, IDisposable
 {
     private readonly string _dir;
     private readonly MessageStoreOptions _options;
@@ -55,12 +57,14 @@ public sealed partial class MessageStore : IDisposable
     private long _writeOffset;
     private long _liveMessages, _batches, _appends, _corruptRecords, _truncatedBytes;
     private Dictionary<(string, string), List<long>>? _recovered;
+    private long _inlineBudget;
     private FileStream? _dropLog;
 
     private MessageStore(string directory, MessageStoreOptions options)
     {
         _dir = directory;
         _options = options;
+        _inlineBudget = options.RecoverInlineBytes;
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "trove-amqp-store-writer" };
     }
 
@@ -77,41 +81,48 @@ public sealed partial class MessageStore : IDisposable
     /// <summary>The directory holding the segment files.</summary>
     public string DirectoryPath => _dir;
 
-    /// <summary>
-    /// Appends a persistent message for <paramref name="queue"/> and completes with its durable id once
-    /// the batch holding it has been written and synced. The bytes are copied before this returns, so
-    /// the caller may reuse its buffers at once.
-    /// </summary>
-    public ValueTask<long> AppendAsync(string vhost, string queue, ReadOnlyMemory<byte> properties, ReadOnlyMemory<byte> body)
+    /// <inheritdoc />
+    /// <remarks>
+    /// The id is the record's position, assigned under the store's lock; the bytes are copied into
+    /// the open batch before this returns, so the caller may reuse its buffers at once. Every append
+    /// of one batch shares the same <see cref="StoreWrite.Durable"/> task.
+    /// </remarks>
+    public StoreWrite Append(string vhost, string queue, string exchange, string routingKey,
+        ReadOnlyMemory<byte> properties, ReadOnlyMemory<byte> body)
     {
-        var tcs = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int eb = SegmentFormat.ShortLength(exchange), rb = SegmentFormat.ShortLength(routingKey);
+        long id;
+        Task durable;
         lock (_lock)
         {
             ThrowIfFaulted();
+            if (_recovered is { Count: > 0 }) DropUnclaimedLocked();
+            _recovered = null;
             var key = KeyFor(vhost, queue);
-            int size = SegmentFormat.MessageRecordSize(key.VhostBytes.Length, key.QueueBytes.Length, properties.Length, body.Length);
+            int size = SegmentFormat.MessageRecordSize(key.VhostBytes.Length, key.QueueBytes.Length, eb, rb, properties.Length, body.Length);
             if (size - SegmentFormat.RecordHeaderSize > SegmentFormat.MaxPayload) throw new ArgumentException("message too large for the store");
             if (_current is null || (_writeOffset + size > _options.SegmentSize && _writeOffset > SegmentFormat.HeaderSize))
                 RollSegment();
             var seg = _current!;
-            long id = SegmentFormat.MakeId(seg.Number, (uint)_writeOffset);
+            id = SegmentFormat.MakeId(seg.Number, (uint)_writeOffset);
             var chunk = _open.ChunkFor(seg, _writeOffset);
-            SegmentFormat.WriteMessage(chunk.Reserve(size), key.VhostBytes, key.QueueBytes, properties.Span, body.Span);
+            SegmentFormat.WriteMessage(chunk.Reserve(size), key.VhostBytes, key.QueueBytes, exchange, routingKey, properties.Span, body.Span);
             _writeOffset += size;
             seg.Records++;
             seg.AddLive(key, 1);
             _liveMessages++;
             _appends++;
-            _open.Waiters.Add((tcs, id));
+            _open.Appends++;
+            durable = _open.Durable.Task;
         }
         Wake();
-        return new ValueTask<long>(tcs.Task);
+        return new StoreWrite(id, durable);
     }
 
     /// <summary>
-    /// Marks message <paramref name="id"/> of <paramref name="queue"/> as consumed: it will not be
-    /// recovered again, and its segment is deleted once nothing in it is live. Unknown ids and ids of
-    /// a dropped queue are ignored.
+    /// Marks message <paramref name="id"/> of <paramref name="queue"/> as settled: it will not be
+    /// recovered again, and its segment is deleted once nothing in it is live. Unknown ids, repeated
+    /// acks and ids of a dropped queue are ignored.
     /// </summary>
     public void Ack(string vhost, string queue, long id)
     {
@@ -128,6 +139,9 @@ public sealed partial class MessageStore : IDisposable
         Wake();
     }
 
+    /// <inheritdoc />
+    public void PurgeQueue(string vhost, string queue) => DeleteQueue(vhost, queue);
+
     /// <summary>
     /// Drops every stored message of <paramref name="queue"/> (queue deleted or purged): recorded in
     /// the drop log and synced before this returns, so a restart does not bring them back. Messages
@@ -135,44 +149,54 @@ public sealed partial class MessageStore : IDisposable
     /// </summary>
     public void DeleteQueue(string vhost, string queue)
     {
-        lock (_lock)
-        {
-            ThrowIfFaulted();
-            _recovered?.Remove((vhost, queue));
-            if (!_queues.Remove((vhost, queue), out var key)) return;
-            long watermark = _current is null ? SegmentFormat.MakeId(_nextSegment, 0) : SegmentFormat.MakeId(_current.Number, (uint)_writeOffset);
-            bool any = false;
-            foreach (var seg in _segments.Values)
-            {
-                int n = seg.RemoveQueue(key);
-                if (n == 0) continue;
-                any = true;
-                _liveMessages -= n;
-                if (seg.Sealed && seg.LiveTotal == 0) _open.Deletions.Add(seg);
-            }
-            _dropWatermarks[(vhost, queue)] = watermark;
-            if (any) AppendDrop(key.VhostBytes, key.QueueBytes, watermark);
-        }
+        lock (_lock) DeleteQueueLocked(vhost, queue);
         Wake();
     }
 
+    private void DeleteQueueLocked(string vhost, string queue)
+    {
+        ThrowIfFaulted();
+        _recovered?.Remove((vhost, queue));
+        if (!_queues.Remove((vhost, queue), out var key)) return;
+        long watermark = _current is null ? SegmentFormat.MakeId(_nextSegment, 0) : SegmentFormat.MakeId(_current.Number, (uint)_writeOffset);
+        bool any = false;
+        foreach (var seg in _segments.Values)
+        {
+            int n = seg.RemoveQueue(key);
+            if (n == 0) continue;
+            any = true;
+            _liveMessages -= n;
+            if (seg.Sealed && seg.LiveTotal == 0) _open.Deletions.Add(seg);
+        }
+        _dropWatermarks[(vhost, queue)] = watermark;
+        if (any) AppendDrop(key.VhostBytes, key.QueueBytes, watermark);
+    }
+
     /// <summary>
-    /// The live messages of <paramref name="queue"/> found at open, oldest first, each with its
-    /// properties (bodies stay on disk). A queue's recovered list is handed out once.
+    /// The live messages of <paramref name="queue"/> found at open, oldest first. Bodies are loaded
+    /// while the store's inline budget lasts (<see cref="MessageStoreOptions.RecoverInlineBytes"/>);
+    /// past it they stay on disk (<see cref="StoredMessage.BodyOnDisk"/>). Handed out once per queue.
     /// </summary>
-    public IReadOnlyList<RecoveredMessage> Recover(string vhost, string queue)
+    public IEnumerable<StoredMessage> Recover(string vhost, string queue)
     {
         List<long>? ids;
         lock (_lock)
         {
             if (_recovered is null || !_recovered.Remove((vhost, queue), out ids)) return [];
         }
-        var result = new List<RecoveredMessage>(ids.Count);
+        var result = new List<StoredMessage>(ids.Count);
         foreach (long id in ids)
         {
-            var rec = ReadPayload(id);
-            if (!SegmentFormat.TryParseMessage(rec, out var view)) throw new MessageStoreException($"record {id} is not a message");
-            result.Add(new RecoveredMessage(id, view.Properties.ToArray(), view.Body.Length));
+            var payload = ReadPayload(id, out var view);
+            bool inline = _inlineBudget >= view.BodyLength;
+            if (inline) _inlineBudget -= view.BodyLength;
+            var span = payload.AsSpan();
+            result.Add(new StoredMessage(id,
+                Encoding.UTF8.GetString(span.Slice(view.ExchangeStart, view.ExchangeLength)),
+                Encoding.UTF8.GetString(span.Slice(view.RoutingKeyStart, view.RoutingKeyLength)),
+                span.Slice(view.PropertiesStart, view.PropertiesLength).ToArray(),
+                inline ? payload.AsMemory(view.BodyStart, view.BodyLength) : ReadOnlyMemory<byte>.Empty,
+                view.BodyLength, !inline));
         }
         return result;
     }
@@ -185,28 +209,37 @@ public sealed partial class MessageStore : IDisposable
 
     /// <summary>
     /// Ends recovery: queues whose messages were not claimed with <see cref="Recover"/> (their
-    /// definition is gone) are dropped, so their segments can be deleted.
+    /// definition is gone) are dropped, so their segments can be deleted. The first
+    /// <see cref="Append"/> does this too: by then the broker has recovered every durable queue.
     /// </summary>
     public void DropUnclaimed()
     {
-        foreach (var (v, q) in UnclaimedQueues()) DeleteQueue(v, q);
-        lock (_lock) _recovered = null;
+        lock (_lock)
+        {
+            DropUnclaimedLocked();
+            _recovered = null;
+        }
+        Wake();
     }
 
-    /// <summary>Reads the properties and body of a live message.</summary>
+    private void DropUnclaimedLocked()
+    {
+        if (_recovered is null) return;
+        foreach (var (v, q) in _recovered.Keys.ToList()) DeleteQueueLocked(v, q);
+    }
+
+    /// <inheritdoc />
+    public ReadOnlyMemory<byte> ReadBody(string vhost, string queue, long id)
+    {
+        var payload = ReadPayload(id, out var view);
+        return payload.AsMemory(view.BodyStart, view.BodyLength);
+    }
+
+    /// <summary>Reads the properties and body of a live message (tests and tools).</summary>
     public (byte[] Properties, byte[] Body) Read(long id)
     {
-        var payload = ReadPayload(id);
-        if (!SegmentFormat.TryParseMessage(payload, out var view)) throw new MessageStoreException($"record {id} is not a message");
-        return (view.Properties.ToArray(), view.Body.ToArray());
-    }
-
-    /// <summary>Reads just the body of a live message (the broker keeps the properties in memory).</summary>
-    public byte[] ReadBody(long id)
-    {
-        var payload = ReadPayload(id);
-        if (!SegmentFormat.TryParseMessage(payload, out var view)) throw new MessageStoreException($"record {id} is not a message");
-        return view.Body.ToArray();
+        var payload = ReadPayload(id, out var view);
+        return (payload.AsSpan(view.PropertiesStart, view.PropertiesLength).ToArray(), payload.AsSpan(view.BodyStart, view.BodyLength).ToArray());
     }
 
     /// <summary>Counters for tests and listings.</summary>
@@ -219,6 +252,13 @@ public sealed partial class MessageStore : IDisposable
             return new MessageStoreStats(_segments.Count, _liveMessages, disk, Interlocked.Read(ref _batches), _appends,
                 _corruptRecords, _truncatedBytes);
         }
+    }
+
+    private byte[] ReadPayload(long id, out SegmentFormat.MessageView view)
+    {
+        var payload = ReadPayload(id);
+        if (!SegmentFormat.TryParseMessage(payload, out view)) throw new MessageStoreException($"record {id} is not a message");
+        return payload;
     }
 
     private byte[] ReadPayload(long id)
@@ -290,6 +330,13 @@ public sealed partial class MessageStore : IDisposable
     {
         if (_writerFault is not null) throw new MessageStoreException("the store's writer failed: " + _writerFault.Message);
         ObjectDisposedException.ThrowIf(_stopping, this);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Writes what is pending, syncs, and closes every file.</summary>
@@ -381,12 +428,14 @@ public sealed partial class MessageStore : IDisposable
     {
         public readonly List<Chunk> Chunks = new();
         private readonly List<Chunk> _free = new();
-        public readonly List<(TaskCompletionSource<long> Tcs, long Id)> Waiters = new();
+        /// <summary>Completed once this batch is on disk: the Durable task of every append in it.</summary>
+        public TaskCompletionSource Durable = NewDurable();
+        public int Appends;
         public readonly List<long> Acks = new();
         public readonly List<Segment> Deletions = new();
         public readonly List<Segment> Sealed = new();
 
-        public bool IsEmpty => Chunks.Count == 0 && Acks.Count == 0 && Deletions.Count == 0 && Waiters.Count == 0 && Sealed.Count == 0;
+        public bool IsEmpty => Chunks.Count == 0 && Acks.Count == 0 && Deletions.Count == 0 && Appends == 0 && Sealed.Count == 0;
 
         public Chunk ChunkFor(Segment seg, long offset)
         {
@@ -400,6 +449,8 @@ public sealed partial class MessageStore : IDisposable
             Chunks.Add(c);
             return c;
         }
+
+        private static TaskCompletionSource NewDurable() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Reset()
         {
@@ -415,7 +466,8 @@ public sealed partial class MessageStore : IDisposable
                 _free.Add(c);
             }
             Chunks.Clear();
-            Waiters.Clear();
+            Appends = 0;
+            Durable = NewDurable();
             Acks.Clear();
             Deletions.Clear();
             Sealed.Clear();

@@ -8,13 +8,14 @@ public sealed class MessageStoreOptions
 
     /// <summary>fdatasync each batch before completing its appends (off only for tests that measure without it).</summary>
     public bool Fsync { get; init; } = true;
+
+    /// <summary>
+    /// Bodies loaded into memory by <see cref="MessageStore.Recover"/> in total (64 MiB); the rest are
+    /// left on disk and read when delivered, so recovering millions of messages stays bounded.
+    /// </summary>
+    public long RecoverInlineBytes { get; init; } = 64L * 1024 * 1024;
 }
 
-/// <summary>A message found by recovery: its id and properties; the body stays on disk until read.</summary>
-/// <param name="Id">The durable id (its position in the store).</param>
-/// <param name="Properties">The content-header property bytes as they were appended.</param>
-/// <param name="BodyLength">Body size in bytes; read it with <see cref="MessageStore.ReadBody"/>.</param>
-public readonly record struct RecoveredMessage(long Id, byte[] Properties, int BodyLength);
 
 /// <summary>Counters of a store, for tests, the management listing and the benchmark.</summary>
 /// <param name="Segments">Segment files on disk.</param>

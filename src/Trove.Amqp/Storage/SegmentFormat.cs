@@ -9,9 +9,10 @@ namespace Trove.Amqp.Storage;
 /// <code>
 /// segment file  msgs.NNNNNNNNNN : header = "TRVS" u32 version, then records back to back
 /// record                        : u32 payload length, u32 CRC-32C of payload, payload
-/// message payload               : u8 kind=1, u8 vhost length, vhost, u8 queue length, queue,
-///                                 u32 properties length, properties (AMQP content-header
-///                                 property bytes as the broker hands them), body (the rest)
+/// message payload               : u8 kind=1, then four short strings (u8 length + UTF-8):
+///                                 vhost, queue, exchange, routing key; u32 properties length,
+///                                 properties (the AMQP content-header property block as the
+///                                 broker hands it), body (the rest)
 /// ack file      acks.NNNNNNNNNN : u32 offsets of acked records of the segment with that number
 /// drop log      drops           : header, then records whose payload is u8 vhost length, vhost,
 ///                                 u8 queue length, queue, i64 watermark (every message of that
@@ -59,20 +60,20 @@ internal static class SegmentFormat
            && BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) == Version;
 
     /// <summary>Record size (header + payload) of a message.</summary>
-    public static int MessageRecordSize(int vhostBytes, int queueBytes, int propsLength, int bodyLength)
-        => RecordHeaderSize + 1 + 1 + vhostBytes + 1 + queueBytes + 4 + propsLength + bodyLength;
+    public static int MessageRecordSize(int vhostBytes, int queueBytes, int exchangeBytes, int routingKeyBytes, int propsLength, int bodyLength)
+        => RecordHeaderSize + 1 + 4 + vhostBytes + queueBytes + exchangeBytes + routingKeyBytes + 4 + propsLength + bodyLength;
 
     /// <summary>Writes a whole message record (header, checksum, payload) into <paramref name="dest"/>.</summary>
     public static void WriteMessage(Span<byte> dest, ReadOnlySpan<byte> vhost, ReadOnlySpan<byte> queue,
-        ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body)
+        string exchange, string routingKey, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body)
     {
         var payload = dest[RecordHeaderSize..];
         int p = 0;
         payload[p++] = KindMessage;
-        payload[p++] = (byte)vhost.Length;
-        vhost.CopyTo(payload[p..]); p += vhost.Length;
-        payload[p++] = (byte)queue.Length;
-        queue.CopyTo(payload[p..]); p += queue.Length;
+        WriteShort(payload, ref p, vhost);
+        WriteShort(payload, ref p, queue);
+        WriteShort(payload, ref p, exchange);
+        WriteShort(payload, ref p, routingKey);
         BinaryPrimitives.WriteInt32LittleEndian(payload[p..], properties.Length); p += 4;
         properties.CopyTo(payload[p..]); p += properties.Length;
         body.CopyTo(payload[p..]); p += body.Length;
@@ -80,30 +81,65 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(dest[4..], Crc32C.Compute(payload[..p]));
     }
 
-    /// <summary>A parsed message payload; spans point into the payload buffer.</summary>
-    public readonly ref struct MessageView
+    private static void WriteShort(Span<byte> payload, ref int p, string s)
     {
-        public readonly ReadOnlySpan<byte> Vhost, Queue, Properties, Body;
-        public MessageView(ReadOnlySpan<byte> v, ReadOnlySpan<byte> q, ReadOnlySpan<byte> p, ReadOnlySpan<byte> b)
-        { Vhost = v; Queue = q; Properties = p; Body = b; }
+        int n = Encoding.UTF8.GetBytes(s, payload[(p + 1)..]);
+        payload[p] = (byte)n;
+        p += 1 + n;
+    }
+
+    private static void WriteShort(Span<byte> payload, ref int p, ReadOnlySpan<byte> s)
+    {
+        payload[p++] = (byte)s.Length;
+        s.CopyTo(payload[p..]);
+        p += s.Length;
+    }
+
+    /// <summary>A parsed message payload: offsets into the payload buffer.</summary>
+    public readonly struct MessageView
+    {
+        public readonly int VhostStart, VhostLength, QueueStart, QueueLength, ExchangeStart, ExchangeLength,
+            RoutingKeyStart, RoutingKeyLength, PropertiesStart, PropertiesLength, BodyStart, BodyLength;
+
+        public MessageView(ReadOnlySpan<int> f)
+        {
+            VhostStart = f[0]; VhostLength = f[1]; QueueStart = f[2]; QueueLength = f[3];
+            ExchangeStart = f[4]; ExchangeLength = f[5]; RoutingKeyStart = f[6]; RoutingKeyLength = f[7];
+            PropertiesStart = f[8]; PropertiesLength = f[9]; BodyStart = f[10]; BodyLength = f[11];
+        }
     }
 
     /// <summary>Parses a checksum-verified message payload; false when its fields do not fit.</summary>
     public static bool TryParseMessage(ReadOnlySpan<byte> payload, out MessageView view)
     {
         view = default;
-        if (payload.Length < 7 || payload[0] != KindMessage) return false;
+        if (payload.Length < 9 || payload[0] != KindMessage) return false;
+        Span<int> f = stackalloc int[12];
         int p = 1;
-        int vl = payload[p++];
-        if (p + vl + 1 > payload.Length) return false;
-        var v = payload.Slice(p, vl); p += vl;
-        int ql = payload[p++];
-        if (p + ql + 4 > payload.Length) return false;
-        var q = payload.Slice(p, ql); p += ql;
-        int pl = BinaryPrimitives.ReadInt32LittleEndian(payload[p..]); p += 4;
+        for (int i = 0; i < 4; i++)
+        {
+            if (p >= payload.Length) return false;
+            int len = payload[p++];
+            if (p + len > payload.Length) return false;
+            f[2 * i] = p;
+            f[2 * i + 1] = len;
+            p += len;
+        }
+        if (p + 4 > payload.Length) return false;
+        int pl = BinaryPrimitives.ReadInt32LittleEndian(payload[p..]);
+        p += 4;
         if (pl < 0 || p + pl > payload.Length) return false;
-        view = new MessageView(v, q, payload.Slice(p, pl), payload[(p + pl)..]);
+        f[8] = p; f[9] = pl; f[10] = p + pl; f[11] = payload.Length - p - pl;
+        view = new MessageView(f);
         return true;
+    }
+
+    /// <summary>UTF-8 length of an exchange name or routing key (AMQP short strings, at most 255 bytes).</summary>
+    public static int ShortLength(string s)
+    {
+        int n = s.Length <= 85 ? (Ascii.IsValid(s) ? s.Length : Encoding.UTF8.GetByteCount(s)) : Encoding.UTF8.GetByteCount(s);
+        if (n > 255) throw new ArgumentException("short string longer than 255 bytes");
+        return n;
     }
 
     /// <summary>UTF-8 bytes of a vhost or queue name (AMQP short strings, at most 255 bytes).</summary>

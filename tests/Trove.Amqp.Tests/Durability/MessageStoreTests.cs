@@ -47,22 +47,26 @@ public sealed class MessageStoreTests : IDisposable
         }
         using (var s = MessageStore.Open(_dir))
         {
-            var even = s.Recover("/", "even");
-            var odd = s.Recover("/", "odd");
+            var even = s.RecoverList("/", "even");
+            var odd = s.RecoverList("/", "odd");
             Assert.Equal(250, even.Count);
             Assert.Equal(250, odd.Count);
             Assert.Equal(ids.Where((_, i) => i % 2 == 0), even.Select(m => m.Id));
             for (int i = 0; i < 250; i++)
             {
-                Assert.Equal(s_props, even[i].Properties);
-                Assert.Equal(32, even[i].BodyLength);
+                Assert.Equal(s_props, even[i].Properties.ToArray());
+                Assert.Equal(32, even[i].BodySize);
+                Assert.Equal("ex", even[i].Exchange);
+                Assert.Equal("rk", even[i].RoutingKey);
+                Assert.False(even[i].BodyOnDisk);
+                Assert.Equal(Body(2 * i), even[i].Body.ToArray());
                 Assert.Equal(Body(2 * i), s.ReadBody(even[i].Id));
                 var (p, b) = s.Read(odd[i].Id);
                 Assert.Equal(s_props, p);
                 Assert.Equal(Body(2 * i + 1), b);
             }
-            Assert.Empty(s.Recover("/", "even")); // handed out once
-            Assert.Empty(s.Recover("other", "even"));
+            Assert.Empty(s.RecoverList("/", "even")); // handed out once
+            Assert.Empty(s.RecoverList("other", "even"));
         }
     }
 
@@ -80,7 +84,7 @@ public sealed class MessageStoreTests : IDisposable
         }
         using (var s = MessageStore.Open(_dir))
         {
-            var got = s.Recover("v", "q");
+            var got = s.RecoverList("v", "q");
             Assert.Equal(66, got.Count);
             Assert.All(got, m => Assert.NotEqual(0, int.Parse(Encoding.ASCII.GetString(s.ReadBody(m.Id)).Split(';')[0][1..]) % 3));
             s.Ack("v", "q", got[0].Id);
@@ -88,7 +92,7 @@ public sealed class MessageStoreTests : IDisposable
             s.Ack("v", "nope", got[1].Id);
         }
         using (var s = MessageStore.Open(_dir))
-            Assert.Equal(65, s.Recover("v", "q").Count);
+            Assert.Equal(65, s.RecoverList("v", "q").Count);
     }
 
     [Fact]
@@ -98,7 +102,7 @@ public sealed class MessageStoreTests : IDisposable
         var tasks = Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
         {
             var pending = new List<Task<long>>();
-            for (int i = 0; i < 500; i++) pending.Add(s.AppendAsync("/", "q" + t, s_props, Body(i)).AsTask());
+            for (int i = 0; i < 500; i++) pending.Add(s.AppendAsync("/", "q" + t, s_props, Body(i)));
             return await Task.WhenAll(pending);
         })).ToArray();
         var all = (await Task.WhenAll(tasks)).SelectMany(x => x).ToList();
@@ -123,7 +127,7 @@ public sealed class MessageStoreTests : IDisposable
         }
         using (var s = MessageStore.Open(_dir, opts))
         {
-            var left = s.Recover("/", "q");
+            var left = s.RecoverList("/", "q");
             Assert.Equal(ids.Skip(190), left.Select(m => m.Id));
             foreach (var m in left) s.Ack("/", "q", m.Id);
             long next = await s.AppendAsync("/", "q", s_props, Body(1));
@@ -147,11 +151,40 @@ public sealed class MessageStoreTests : IDisposable
         }
         using (var s = MessageStore.Open(_dir))
         {
-            Assert.Equal(10, s.Recover("/", "kept").Count);
-            var gone = s.Recover("/", "gone");
+            Assert.Equal(10, s.RecoverList("/", "kept").Count);
+            var gone = s.RecoverList("/", "gone");
             Assert.Single(gone);
             Assert.Equal(Body(99), s.ReadBody(gone[0].Id));
         }
+    }
+
+    [Fact]
+    public async Task Recovery_leaves_bodies_on_disk_past_the_inline_budget()
+    {
+        var opts = new MessageStoreOptions { RecoverInlineBytes = 1000 };
+        using (var s = MessageStore.Open(_dir, opts))
+            for (int i = 0; i < 20; i++) await s.AppendAsync("/", "q", s_props, Body(i, 100));
+        using (var s = MessageStore.Open(_dir, opts))
+        {
+            var got = s.RecoverList("/", "q");
+            Assert.Equal(10, got.Count(m => !m.BodyOnDisk));
+            Assert.All(got.Where(m => m.BodyOnDisk), m => Assert.True(m.Body.IsEmpty && m.BodySize == 100));
+            for (int i = 0; i < 20; i++) Assert.Equal(Body(i, 100), s.ReadBody("/", "q", got[i].Id).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task First_append_after_recovery_drops_unclaimed_queues()
+    {
+        using (var s = MessageStore.Open(_dir))
+            for (int i = 0; i < 5; i++) await s.AppendAsync("/", "orphan", s_props, Body(i));
+        using (var s = MessageStore.Open(_dir))
+        {
+            await s.AppendAsync("/", "other", s_props, Body(1));
+            Assert.Empty(s.UnclaimedQueues());
+        }
+        using (var s = MessageStore.Open(_dir))
+            Assert.Empty(s.RecoverList("/", "orphan"));
     }
 
     [Fact]
@@ -165,7 +198,7 @@ public sealed class MessageStoreTests : IDisposable
             s.DropUnclaimed();
         }
         using (var s = MessageStore.Open(_dir))
-            Assert.Empty(s.Recover("/", "orphan"));
+            Assert.Empty(s.RecoverList("/", "orphan"));
     }
 
     internal static async Task WaitUntil(Func<bool> cond, int ms = 5000)

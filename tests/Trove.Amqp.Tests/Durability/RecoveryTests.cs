@@ -32,7 +32,7 @@ public sealed class RecoveryTests : IDisposable
     }
 
     private static long EndOf(long lastId) => (uint)lastId + 8 + MessageRecordPayload;
-    private const int MessageRecordPayload = 1 + 1 + 1 + 1 + 1 + 4 + 3 + 100;
+    private const int MessageRecordPayload = 1 + 4 + 1 + 1 + 2 + 2 + 4 + 3 + 100;
 
     [Fact]
     public async Task Torn_tail_is_truncated_and_the_store_keeps_working()
@@ -42,12 +42,12 @@ public sealed class RecoveryTests : IDisposable
         TrimTo(seg, EndOf(ids[^1]) - 30); // the last record lost its last 30 bytes
         using (var s = MessageStore.Open(_dir))
         {
-            Assert.Equal(ids.Take(19), s.Recover("/", "q").Select(m => m.Id));
+            Assert.Equal(ids.Take(19), s.RecoverList("/", "q").Select(m => m.Id));
             Assert.True(s.GetStats().TruncatedBytes > 0);
             await s.AppendAsync("/", "q", s_props, MessageStoreTests.Body(1000, 100));
         }
         using (var s = MessageStore.Open(_dir))
-            Assert.Equal(20, s.Recover("/", "q").Count);
+            Assert.Equal(20, s.RecoverList("/", "q").Count);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class RecoveryTests : IDisposable
         var ids = await Fill(5);
         TrimTo(LastSegment(), EndOf(ids[^1]) + 5); // five bytes of a next header
         using var s = MessageStore.Open(_dir);
-        Assert.Equal(5, s.Recover("/", "q").Count);
+        Assert.Equal(5, s.RecoverList("/", "q").Count);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class RecoveryTests : IDisposable
         TrimTo(seg, EndOf(ids[^1]));
         using (var fs = new FileStream(seg, FileMode.Append)) fs.Write(new byte[10_000]);
         using var s = MessageStore.Open(_dir);
-        Assert.Equal(ids, s.Recover("/", "q").Select(m => m.Id));
+        Assert.Equal(ids, s.RecoverList("/", "q").Select(m => m.Id));
         Assert.Equal(10_000, s.GetStats().TruncatedBytes);
     }
 
@@ -84,7 +84,7 @@ public sealed class RecoveryTests : IDisposable
             fs.WriteByte((byte)(b ^ 0xFF));
         }
         using var s = MessageStore.Open(_dir);
-        var got = s.Recover("/", "q").Select(m => m.Id).ToList();
+        var got = s.RecoverList("/", "q").Select(m => m.Id).ToList();
         Assert.Equal(ids.Where((_, i) => i != 4), got);
         Assert.Equal(1, s.GetStats().CorruptRecords);
     }
@@ -102,7 +102,7 @@ public sealed class RecoveryTests : IDisposable
             fs.Write(len);
         }
         using var s = MessageStore.Open(_dir);
-        Assert.Equal(ids.Take(3), s.Recover("/", "q").Select(m => m.Id));
+        Assert.Equal(ids.Take(3), s.RecoverList("/", "q").Select(m => m.Id));
     }
 
     [Fact]
@@ -111,13 +111,13 @@ public sealed class RecoveryTests : IDisposable
         var ids = await Fill(4);
         using (var s = MessageStore.Open(_dir))
         {
-            s.Recover("/", "q");
+            s.RecoverList("/", "q");
             s.Ack("/", "q", ids[0]);
         }
         var acks = Directory.GetFiles(_dir, "acks.*").Single();
         using (var fs = new FileStream(acks, FileMode.Append)) fs.Write(new byte[] { 7, 0 });
         using (var s = MessageStore.Open(_dir))
-            Assert.Equal(ids.Skip(1), s.Recover("/", "q").Select(m => m.Id));
+            Assert.Equal(ids.Skip(1), s.RecoverList("/", "q").Select(m => m.Id));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class RecoveryTests : IDisposable
         File.WriteAllBytes(Path.Combine(_dir, "msgs.0000000003"), new byte[4096]);
         File.WriteAllBytes(Path.Combine(_dir, "msgs.0000000004"), []);
         using var s = MessageStore.Open(_dir);
-        Assert.Empty(s.Recover("/", "q"));
+        Assert.Empty(s.RecoverList("/", "q"));
         Assert.Equal(0, s.GetStats().Segments);
     }
 
