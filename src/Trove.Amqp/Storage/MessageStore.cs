@@ -139,8 +139,12 @@ public sealed partial class MessageStore : IMessageStore, IDisposable
         Wake();
     }
 
-    /// <inheritdoc />
-    public void PurgeQueue(string vhost, string queue) => DeleteQueue(vhost, queue);
+    /// <summary>
+    /// queue.purge: nothing to do here, because the broker acks each purged ready message (as
+    /// RabbitMQ, purge leaves delivered-but-unacked messages alone, so dropping the whole queue's
+    /// log would lose those if they were requeued). Ready messages are settled through <see cref="Ack"/>.
+    /// </summary>
+    public void PurgeQueue(string vhost, string queue) { }
 
     /// <summary>
     /// Drops every stored message of <paramref name="queue"/> (queue deleted or purged): recorded in
