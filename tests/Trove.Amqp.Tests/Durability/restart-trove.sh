@@ -15,11 +15,11 @@ pid=$(cat "$pidfile")
 kill -"$sig" "$pid" 2>/dev/null || true
 for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; sleep 0.2; fi
-setsid dotnet "$dll" amqp --port "$port" --data "$data" >>"$data.restart.log" 2>&1 </dev/null &
+setsid dotnet "$dll" amqp --port "$port" --data "$data" >>"$data/restart.log" 2>&1 </dev/null &
 echo $! >"$pidfile"
 for _ in $(seq 1 600); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then exit 0; fi
-  kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "trove exited:"; tail -20 "$data.restart.log"; exit 1; }
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "trove exited:"; tail -20 "$data/restart.log"; exit 1; }
   sleep 0.1
 done
 echo "trove did not listen on $port within 60 s"; exit 1
