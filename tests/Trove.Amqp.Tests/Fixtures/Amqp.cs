@@ -9,7 +9,7 @@ namespace Trove.Amqp.Tests.Fixtures;
 public static class Amqp
 {
     /// <summary>Default bound for waits.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     /// <summary>A unique name for a test object (queues and exchanges live on a shared broker).</summary>
     public static string Name(string prefix) => $"t-{prefix}-{Guid.NewGuid():N}"[..Math.Min(60, prefix.Length + 35)];
@@ -19,14 +19,14 @@ public static class Amqp
     {
         try
         {
-            await action().WaitAsync(Timeout);
+            await action().WaitAsync(Wait);
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason is not null)
         {
             return ex.ShutdownReason.ReplyCode;
         }
         // Asynchronous errors (publish) close the channel a little later.
-        var deadline = DateTime.UtcNow + Timeout;
+        var deadline = DateTime.UtcNow + Wait;
         while (ch.IsOpen && DateTime.UtcNow < deadline) await Task.Delay(20);
         return ch.CloseReason?.ReplyCode ?? 0;
     }
@@ -36,10 +36,10 @@ public static class Amqp
     {
         try
         {
-            await action().WaitAsync(Timeout);
+            await action().WaitAsync(Wait);
         }
         catch (OperationInterruptedException) { }
-        var deadline = DateTime.UtcNow + Timeout;
+        var deadline = DateTime.UtcNow + Wait;
         while (conn.IsOpen && DateTime.UtcNow < deadline) await Task.Delay(20);
         return conn.CloseReason?.ReplyCode ?? 0;
     }
@@ -75,7 +75,7 @@ public static class Amqp
         /// <summary>The next delivery, or null after <paramref name="timeout"/>.</summary>
         public async Task<BasicDeliverEventArgs?> NextAsync(TimeSpan? timeout = null)
         {
-            using var cts = new CancellationTokenSource(timeout ?? Timeout);
+            using var cts = new CancellationTokenSource(timeout ?? Wait);
             try { return await _items.Reader.ReadAsync(cts.Token); }
             catch (OperationCanceledException) { return null; }
         }
@@ -109,7 +109,7 @@ public static class Amqp
     /// <summary>basic.get until a message arrives or the timeout passes.</summary>
     public static async Task<BasicGetResult?> GetAsync(IChannel ch, string queue, bool autoAck = true, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        var deadline = DateTime.UtcNow + (timeout ?? Wait);
         while (true)
         {
             var r = await ch.BasicGetAsync(queue, autoAck);
@@ -121,7 +121,7 @@ public static class Amqp
     /// <summary>Passive declare until the message count is <paramref name="n"/> (publishes are asynchronous).</summary>
     public static async Task<uint> WaitCountAsync(IChannel ch, string queue, uint n, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        var deadline = DateTime.UtcNow + (timeout ?? Wait);
         while (true)
         {
             var ok = await ch.QueueDeclarePassiveAsync(queue);
