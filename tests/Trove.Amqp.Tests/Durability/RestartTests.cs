@@ -20,7 +20,7 @@ public sealed class RestartTests
     [InlineData(true)]
     public async Task Restart_keeps_durable_state_and_unacked_persistent_messages_only(bool kill)
     {
-        await using var broker = new TroveBroker();
+        await using var broker = new DurableBroker();
         await broker.StartAsync();
         await using (var conn = await broker.ConnectAsync())
         {
@@ -89,7 +89,7 @@ public sealed class RestartTests
     [Fact]
     public async Task Seed_script_passes_with_a_restart_command()
     {
-        await using var broker = new TroveBroker();
+        await using var broker = new DurableBroker();
         await broker.StartAsync();
         var pidFile = Path.Combine(broker.DataDir, "broker.pid");
         File.WriteAllText(pidFile, broker.Process.Pid + "\n");
