@@ -85,7 +85,19 @@ public sealed class Engine : IDisposable, IAsyncDisposable
         dialect.CompiledCacheSize = options.CompiledCacheSize;
         var driver = options.Driver ?? DriverRegistry.Get(url);
         if (options.Pool != null) return new Engine(url, dialect, driver, options.Pool, false, options, null);
-        Func<DbConnection> creator = options.Creator ?? (() => driver.CreateConnection(url));
+        var make = options.Creator ?? (() => driver.CreateConnection(url));
+        DbConnection creator()
+        {
+            // Connection failures surface as the dialect's OperationalException at the first Connect().
+            DbConnection? c = null;
+            try
+            {
+                c = make();
+                if (c.State != System.Data.ConnectionState.Open) c.Open();
+                return c;
+            }
+            catch (Exception e) when (driver.Translate(e, null, null) is { } t) { c?.Dispose(); throw t; }
+        }
         var kind = options.PoolClass;
         if (kind == PoolKind.Default)
             kind = driver is SqliteDriver && SqliteDriver.IsMemory(url) && options.Creator == null ? PoolKind.Static : PoolKind.Queue;

@@ -18,7 +18,7 @@ public enum ReferentialAction
 }
 
 /// <summary>The untyped view of a table column (what <c>Table.C["name"]</c> returns).</summary>
-public interface IColumn
+public interface IColumn : ITableElement
 {
     /// <summary>Column name.</summary>
     string Name { get; }
