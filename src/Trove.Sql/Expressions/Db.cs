@@ -30,10 +30,12 @@ public static class Db
     public static SqlExpression<bool> Exists(Select select) => select.Exists();
     /// <summary>A column by name, unqualified (for text-like queries and ORDER BY over unions).</summary>
     public static SqlExpression<T> Column<T>(string name, SqlType? type = null) => new NamedColumn<T>(name, type);
-    /// <summary>A bound parameter with a value and an optional name (the name lets execution override the value).</summary>
-    public static SqlExpression<T> Param<T>(T value, string? name = null, SqlType? type = null) => new BindParam<T>(value, type, name);
-    /// <summary>A named parameter whose value is supplied at execution.</summary>
-    public static SqlExpression<T> Param<T>(string name, SqlType? type = null) => new BindParam<T>(default!, type, name);
+    /// <summary>A named parameter (SQLAlchemy's <c>bindparam</c>) whose value must be supplied at execution.</summary>
+    public static SqlExpression<T> Param<T>(string name) => new RequiredParam<T>(name, null);
+    /// <summary>A named parameter with a default value; execution may override it by name.</summary>
+    public static SqlExpression<T> Param<T>(string name, T value, SqlType? type = null) => new BindParam<T>(value, type, name);
+    /// <summary>An anonymous bound value.</summary>
+    public static SqlExpression<T> Value<T>(T value, SqlType? type = null) => new BindParam<T>(value, type);
     /// <summary>UNION of selects.</summary>
     public static CompoundSelect Union(params Select[] selects) => new(CompoundKind.Union, selects);
     /// <summary>UNION ALL of selects.</summary>

@@ -12,6 +12,13 @@ internal sealed class BindParam<T>(T value, SqlType? type, string? name = null) 
     internal override void Compile(SqlCompiler c) => c.Bind(Value, Type, Name);
 }
 
+/// <summary>A named parameter without a value: execution must supply it.</summary>
+internal sealed class RequiredParam<T>(string name, SqlType? type) : SqlExpression<T>
+{
+    public override SqlType? Type { get; } = type;
+    internal override void Compile(SqlCompiler c) => c.Bind(null, Type, name, BindState.Required);
+}
+
 /// <summary>Raw SQL text used as an expression (<c>*</c>, keywords); never carries user values.</summary>
 internal sealed class LiteralExpr<T>(string sql, int precedence = Prec.Atom) : SqlExpression<T>
 {
