@@ -61,6 +61,8 @@ public abstract class EntityMapper
     public abstract DeclarativeBase CreateObject();
     /// <summary>Assigns column <paramref name="column"/> from the reader, converting from the database form.</summary>
     public abstract void ReadColumn(DeclarativeBase entity, int column, DbDataReader reader, int ordinal);
+    /// <summary>Reads column <paramref name="column"/>'s value from the reader as its CLR type (boxed).</summary>
+    public abstract object? ReadValue(int column, DbDataReader reader, int ordinal);
     /// <summary>Value of a column in its database form (enums as names, etc.), for parameters.</summary>
     public abstract object? GetDbValue(DeclarativeBase entity, int column);
     /// <summary>Value of a column as its CLR type (boxed), for the in-memory evaluator.</summary>
