@@ -103,6 +103,14 @@ internal static class Emitter
         sb.AppendLine("        }");
         sb.AppendLine();
 
+        sb.AppendLine("        public override object? ReadValue(int column, global::System.Data.Common.DbDataReader r, int o) => column switch");
+        sb.AppendLine("        {");
+        for (var i = 0; i < m.Columns.Count; i++)
+            sb.Append("            ").Append(i).Append(" => (object?)(").Append(Read(m.Columns[i], "o")).AppendLine("),");
+        sb.AppendLine("            _ => throw new global::System.ArgumentOutOfRangeException(nameof(column)),");
+        sb.AppendLine("        };");
+        sb.AppendLine();
+
         sb.Append("        public override object? GetDbValue(").Append(O).AppendLine("DeclarativeBase entity, int column)");
         sb.AppendLine("        {");
         sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");

@@ -316,7 +316,7 @@ internal static class ModelBuilder
                 var dot = target.LastIndexOf('.');
                 c.ForeignTable = dot > 0 ? target.Substring(0, dot) : target;
                 c.ForeignColumn = dot > 0 ? target.Substring(dot + 1) : "id";
-                c.OnDelete = Named<string>(a, "OnDelete");
+                c.OnDelete = EnumArg(a, "OnDelete");
             }
             else if (name == Ns + "ForeignKeyAttribute<T>" && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string member)
             {
@@ -330,11 +330,18 @@ internal static class ModelBuilder
                 }
                 c.ForeignTable = TableNameOf(targetType) ?? SnakeCase(targetType.Name);
                 c.ForeignColumn = ColumnNameOf(targetProp);
-                c.OnDelete = Named<string>(a, "OnDelete");
+                c.OnDelete = EnumArg(a, "OnDelete");
             }
         }
         _ = cls;
         return c;
+    }
+
+    private static string? EnumArg(AttributeData a, string name)
+    {
+        foreach (var kv in a.NamedArguments)
+            if (kv.Key == name && kv.Value.Value is int i) return i.ToString();
+        return null;
     }
 
     private static string EnumMemberName(TypedConstant v)

@@ -25,7 +25,7 @@ internal static class RootEmitter
         foreach (var e in entities)
             sb.Append("        global::Trove.Orm.Internal.MapperOf<").Append(e.FullName).AppendLine(">.Get(),");
         sb.AppendLine("    };");
-        CoreEmitter.EmitRoot(sb, root.Name, core);
+        CoreEmitter.EmitRoot(sb, root.Name, entities, core);
         sb.AppendLine("}");
         foreach (var _ in containing) sb.AppendLine("}");
     }

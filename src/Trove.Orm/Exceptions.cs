@@ -6,12 +6,6 @@ public sealed class DetachedInstanceException(string message) : InvalidOperation
 /// <summary>An expired instance whose row no longer exists was accessed.</summary>
 public sealed class ObjectDeletedException(string message) : InvalidOperationException(message);
 
-/// <summary><c>First</c>/<c>Single</c> found no row.</summary>
-public sealed class NoResultException(string message) : InvalidOperationException(message);
-
-/// <summary><c>Single</c>/<c>SingleOrDefault</c> found more than one row.</summary>
-public sealed class MultipleResultsException(string message) : InvalidOperationException(message);
-
 /// <summary>A previous flush failed; only <c>Rollback</c> (or <c>Dispose</c>) is allowed until then.</summary>
 public sealed class PendingRollbackException(string message, Exception? inner) : InvalidOperationException(message, inner);
 
@@ -31,7 +25,7 @@ public sealed class MappingException(string message) : InvalidOperationException
 public sealed class UnboundExecutionException(string message) : InvalidOperationException(message);
 
 /// <summary>An UPDATE or DELETE of the flush matched a different number of rows than expected (concurrent modification).</summary>
-public sealed class StaleDataException(string message, IReadOnlyList<object> entities, int expected, int matched) : Exception(message)
+public sealed class StaleDataException(string message, IReadOnlyList<object> entities, int expected, int matched) : Trove.Sql.TroveSqlException(message)
 {
     /// <summary>The instances whose statement matched the wrong number of rows.</summary>
     public IReadOnlyList<object> Entities { get; } = entities;

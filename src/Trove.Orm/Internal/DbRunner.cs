@@ -1,69 +1,72 @@
 using System.Data.Common;
-using System.Diagnostics;
+using Trove.Sql;
 
 namespace Trove.Orm.Internal;
 
 /// <summary>
-/// One session's connection to one engine: checks a connection out on first use, runs the transaction statements
-/// itself (BEGIN / SAVEPOINT / COMMIT as SQL, so they appear in the statement event like every other statement),
-/// keeps prepared commands per SQL text, and returns the connection when the transaction ends.
+/// One session's connection to one bind: checks a Core connection out on first use, runs the transaction
+/// statements itself (BEGIN / SAVEPOINT / PREPARE TRANSACTION / COMMIT as SQL, so they show in
+/// <c>Engine.StatementExecuted</c> like every other statement and two-phase commit needs no driver support), and
+/// returns the connection when the transaction ends.
 /// </summary>
 /// <remarks>Not thread-safe (owned by one session).</remarks>
-internal sealed class DbRunner(IDbSource source)
+internal sealed class DbRunner(DbBind bind)
 {
-    private DbConnection? _connection;
-    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private Connection? _connection;
     private int _savepointSeq;
+    private readonly ArgMap _map = new();
 
-    public IDbSource Source { get; } = source;
-    public OrmDialect Dialect => Source.Dialect;
+    public DbBind Bind { get; } = bind;
+    public OrmDialect Dialect => Bind.Dialect;
     public bool InTransaction { get; private set; }
     public string? TwoPhaseXid { get; private set; }
+    private bool Joined => Bind.External is { InTransaction: true };
 
-    public DbConnection Connection
-    {
-        get
-        {
-            if (_connection is null) _connection = Source.Acquire();
-            return _connection;
-        }
-    }
+    public Connection Connection => _connection ??= Bind.External ?? Bind.Engine.Connect();
 
-    /// <summary>Starts the session transaction unless one is active (an outer transaction counts as active).</summary>
+    /// <summary>Starts the session transaction unless one is active (an outer connection transaction counts).</summary>
     public void EnsureTransaction(bool twoPhase)
     {
         if (InTransaction) return;
         _ = Connection;
-        if (Source.IsExternalConnection && Source.ExternalTransaction is not null) { InTransaction = true; return; }
-        RawExecute("BEGIN");
+        if (Joined) { InTransaction = true; return; }
+        Connection.ExecuteSql("BEGIN");
         InTransaction = true;
         if (twoPhase) TwoPhaseXid = "_trove_" + Guid.NewGuid().ToString("N");
     }
 
     public string Savepoint()
     {
-        var name = "sa_savepoint_" + (++_savepointSeq);
-        RawExecute("SAVEPOINT " + name);
+        var name = "sa_savepoint_" + (++_savepointSeq).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Connection.ExecuteSql("SAVEPOINT " + name);
         return name;
     }
 
-    public void ReleaseSavepoint(string name) => RawExecute("RELEASE SAVEPOINT " + name);
-    public void RollbackToSavepoint(string name) => RawExecute("ROLLBACK TO SAVEPOINT " + name);
+    public void ReleaseSavepoint(string name) => Connection.ExecuteSql("RELEASE SAVEPOINT " + name);
+    public void RollbackToSavepoint(string name) => Connection.ExecuteSql("ROLLBACK TO SAVEPOINT " + name);
 
+    /// <summary>Phase one of two-phase commit.</summary>
     public void Prepare()
     {
-        if (TwoPhaseXid is null || !InTransaction) return;
-        RawExecute("PREPARE TRANSACTION '" + TwoPhaseXid + "'");
+        if (TwoPhaseXid is null || !InTransaction || Prepared) return;
+        Connection.ExecuteSql("PREPARE TRANSACTION '" + TwoPhaseXid + "'");
+        Prepared = true;
     }
+
+    private bool Prepared { get; set; }
 
     public void Commit()
     {
         if (!InTransaction) return;
         try
         {
-            if (Source.IsExternalConnection && Source.ExternalTransaction is not null) return;
-            if (TwoPhaseXid is not null) RawExecute("COMMIT PREPARED '" + TwoPhaseXid + "'");
-            else RawExecute("COMMIT");
+            if (Joined) return;
+            if (TwoPhaseXid is not null)
+            {
+                Prepare();
+                Connection.ExecuteSql("COMMIT PREPARED '" + TwoPhaseXid + "'");
+            }
+            else Connection.ExecuteSql("COMMIT");
         }
         finally { EndTransaction(); }
     }
@@ -73,12 +76,9 @@ internal sealed class DbRunner(IDbSource source)
         if (!InTransaction) return;
         try
         {
-            if (Source.IsExternalConnection && Source.ExternalTransaction is not null) return;
-            if (_connection is { State: System.Data.ConnectionState.Open })
-            {
-                try { RawExecute("ROLLBACK"); }
-                catch (Exception) when (TwoPhaseXid is not null) { RawExecute("ROLLBACK PREPARED '" + TwoPhaseXid + "'"); }
-            }
+            if (Joined || _connection is null || _connection.IsClosed) return;
+            if (Prepared) Connection.ExecuteSql("ROLLBACK PREPARED '" + TwoPhaseXid + "'");
+            else Connection.ExecuteSql("ROLLBACK");
         }
         finally { EndTransaction(); }
     }
@@ -87,95 +87,77 @@ internal sealed class DbRunner(IDbSource source)
     {
         InTransaction = false;
         TwoPhaseXid = null;
+        Prepared = false;
         _savepointSeq = 0;
         ReleaseConnection();
     }
 
     public void ReleaseConnection()
     {
-        if (_connection is null || Source.IsExternalConnection) return;
-        foreach (var c in _commands.Values) c.Dispose();
-        _commands.Clear();
-        var c2 = _connection;
+        if (_connection is null || Bind.External is not null) return;
+        var c = _connection;
         _connection = null;
-        Source.Release(c2);
-    }
-
-    /// <summary>A (cached, reusable) command for <paramref name="sql"/> with <paramref name="args"/> bound.</summary>
-    public DbCommand Command(string sql, ReadOnlySpan<object?> args)
-    {
-        if (!_commands.TryGetValue(sql, out var cmd))
-        {
-            cmd = Connection.CreateCommand();
-            cmd.CommandText = sql;
-            for (var i = 0; i < args.Length; i++)
-            {
-                var p = cmd.CreateParameter();
-                p.ParameterName = OrmDialect.ParameterName(i);
-                cmd.Parameters.Add(p);
-            }
-            if (_commands.Count > 200) { foreach (var c in _commands.Values) c.Dispose(); _commands.Clear(); }
-            _commands[sql] = cmd;
-        }
-        cmd.Transaction = Source.ExternalTransaction;
-        var ps = cmd.Parameters;
-        for (var i = 0; i < args.Length; i++) ps[i].Value = args[i] ?? DBNull.Value;
-        return cmd;
+        c.Dispose();
     }
 
     public int ExecuteNonQuery(string sql, ReadOnlySpan<object?> args)
     {
-        var cmd = Command(sql, args);
-        var start = Stopwatch.GetTimestamp();
-        int n;
-        try { n = cmd.ExecuteNonQuery(); }
-        catch (DbException e) { throw Source.Translate(e, sql, cmd.Parameters); }
-        if (Source.HasListeners) Source.Notify(sql, cmd.Parameters, Stopwatch.GetElapsedTime(start), n);
-        return n;
+        _map.Set(args);
+        return Connection.ExecuteNonQuery(Bind.Compile(sql), _map);
     }
 
-    public DbDataReader ExecuteReader(string sql, ReadOnlySpan<object?> args, System.Data.CommandBehavior behavior = System.Data.CommandBehavior.Default)
+    public DbDataReader ExecuteReader(string sql, ReadOnlySpan<object?> args)
     {
-        var cmd = Command(sql, args);
-        var start = Stopwatch.GetTimestamp();
-        DbDataReader r;
-        try { r = cmd.ExecuteReader(behavior); }
-        catch (DbException e) { throw Source.Translate(e, sql, cmd.Parameters); }
-        if (Source.HasListeners) Source.Notify(sql, cmd.Parameters, Stopwatch.GetElapsedTime(start), -1);
-        return r;
+        _map.Set(args);
+        return Connection.ExecuteReader(Bind.Compile(sql), _map);
     }
 
-    public async Task<DbDataReader> ExecuteReaderAsync(string sql, object?[] args, CancellationToken ct)
+    public Task<DbDataReader> ExecuteReaderAsync(string sql, object?[] args, CancellationToken ct)
     {
-        var cmd = Command(sql, args);
-        var start = Stopwatch.GetTimestamp();
-        DbDataReader r;
-        try { r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false); }
-        catch (DbException e) { throw Source.Translate(e, sql, cmd.Parameters); }
-        if (Source.HasListeners) Source.Notify(sql, cmd.Parameters, Stopwatch.GetElapsedTime(start), -1);
-        return r;
+        _map.Set(args);
+        return Connection.ExecuteReaderAsync(Bind.Compile(sql), _map, ct);
     }
 
-    public async Task<int> ExecuteNonQueryAsync(string sql, object?[] args, CancellationToken ct)
+    /// <summary>The values of one execution keyed p0, p1, … without building a dictionary.</summary>
+    private sealed class ArgMap : IReadOnlyDictionary<string, object?>
     {
-        var cmd = Command(sql, args);
-        var start = Stopwatch.GetTimestamp();
-        int n;
-        try { n = await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false); }
-        catch (DbException e) { throw Source.Translate(e, sql, cmd.Parameters); }
-        if (Source.HasListeners) Source.Notify(sql, cmd.Parameters, Stopwatch.GetElapsedTime(start), n);
-        return n;
-    }
+        private object?[] _values = new object?[16];
+        private int _count;
 
-    /// <summary>Runs a statement without parameters and without caching (transaction control).</summary>
-    public void RawExecute(string sql)
-    {
-        using var cmd = Connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = Source.ExternalTransaction;
-        var start = Stopwatch.GetTimestamp();
-        try { cmd.ExecuteNonQuery(); }
-        catch (DbException e) { throw Source.Translate(e, sql, null); }
-        if (Source.HasListeners) Source.Notify(sql, null, Stopwatch.GetElapsedTime(start), -1);
+        public void Set(ReadOnlySpan<object?> args)
+        {
+            if (_values.Length < args.Length) _values = new object?[Math.Max(args.Length, _values.Length * 2)];
+            args.CopyTo(_values);
+            _count = args.Length;
+        }
+
+        public bool TryGetValue(string key, out object? value)
+        {
+            value = null;
+            if (key.Length < 2 || key[0] != 'p') return false;
+            var i = 0;
+            for (var k = 1; k < key.Length; k++)
+            {
+                var ch = key[k];
+                if (ch is < '0' or > '9') return false;
+                i = i * 10 + (ch - '0');
+            }
+            if (i >= _count) return false;
+            value = _values[i];
+            return true;
+        }
+
+        public object? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+        public IEnumerable<string> Keys => Enumerable.Range(0, _count).Select(i => "p" + i);
+        public IEnumerable<object?> Values => _values.Take(_count);
+        public int Count => _count;
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < _count; i++) yield return new("p" + i, _values[i]);
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

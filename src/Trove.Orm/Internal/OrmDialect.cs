@@ -72,5 +72,5 @@ internal sealed class OrmDialect
     public static string ParameterName(int index) => index < s_names.Length ? s_names[index] : "p" + index;
     private static readonly string[] s_names = Enumerable.Range(0, 64).Select(i => "p" + i).ToArray();
 
-    public void Placeholder(StringBuilder sb, int index) => sb.Append('@').Append(ParameterName(index));
+    public void Placeholder(StringBuilder sb, int index) => sb.Append(':').Append(ParameterName(index));
 }

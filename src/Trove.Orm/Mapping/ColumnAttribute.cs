@@ -1,3 +1,5 @@
+using Trove.Sql.Types;
+
 namespace Trove.Orm.Mapping;
 
 /// <summary>Column options of a mapped property. Every <c>partial</c> scalar property is a column even without it.</summary>
@@ -29,6 +31,8 @@ public sealed class ColumnAttribute : Attribute
     public bool Unique { get; set; }
     /// <summary>Generated key (defaults to true for a single integer primary key).</summary>
     public bool Autoincrement { get; set; } = true;
+    /// <summary>SQL type kind when the C# type's default is not wanted (<c>Char</c>, <c>Text</c>, <c>Unicode</c>, …).</summary>
+    public TypeKind Type { get; set; }
     /// <summary>Collation of a string column.</summary>
     public string? Collation { get; set; }
 }

@@ -1,3 +1,5 @@
+using Trove.Sql.Schema;
+
 namespace Trove.Orm.Mapping;
 
 /// <summary>Foreign key to <c>"table.column"</c>.</summary>
@@ -6,8 +8,10 @@ public class ForeignKeyAttribute(string target) : Attribute
 {
     /// <summary>Referenced <c>table.column</c>.</summary>
     public string Target { get; } = target;
-    /// <summary>ON DELETE action (SQL spelling, e.g. <c>"CASCADE"</c>, <c>"SET NULL"</c>), or null.</summary>
-    public string? OnDelete { get; set; }
+    /// <summary>ON DELETE action.</summary>
+    public ReferentialAction OnDelete { get; set; }
+    /// <summary>ON UPDATE action.</summary>
+    public ReferentialAction OnUpdate { get; set; }
 }
 
 /// <summary>Foreign key to a member of mapped class <typeparamref name="T"/>: <c>[ForeignKey&lt;User&gt;(nameof(User.Id))]</c>.</summary>

@@ -1,3 +1,4 @@
+using Trove.Sql;
 using System.Data.Common;
 using System.Linq.Expressions;
 using System.Runtime.InteropServices;

@@ -10,7 +10,7 @@ public sealed partial class Session
 
     internal DbRunner RunnerFor(EntityMapper? mapper)
     {
-        var source = (mapper is not null ? _factory?.BindFor(mapper.EntityType) : null) ?? _defaultSource
+        var source = (mapper is not null ? _factory?.BindFor(mapper.EntityType) : null) ?? _defaultSource ?? _factory?.SingleBind
             ?? throw new UnboundExecutionException(
                 $"Could not locate a bind configured on mapper {mapper?.EntityType.Name ?? "(none)"} or this Session; pass an engine to the SessionFactory or Bind<T>(engine)");
         if (!_runners.TryGetValue(source.Key, out var r))

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Trove.Orm.Internal;
+using Trove.Sql;
 
 namespace Trove.Orm;
 
@@ -15,7 +16,7 @@ namespace Trove.Orm;
 public sealed partial class Session : IDisposable, IAsyncDisposable
 {
     private readonly SessionFactory? _factory;
-    private readonly IDbSource? _defaultSource;
+    private readonly DbBind? _defaultSource;
     private readonly Dictionary<object, DbRunner> _runners = new();
     private IdentityMap?[] _maps = new IdentityMap?[16];
     private readonly List<InstanceState> _new = new();
@@ -29,16 +30,29 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     /// <summary>Options in effect.</summary>
     public SessionOptions Options { get; }
 
-    internal Session(SessionFactory factory, IDbSource? source, SessionOptions options)
+    internal Session(SessionFactory factory, DbBind? source, SessionOptions options)
     {
         _factory = factory;
         _defaultSource = source;
         Options = options;
     }
 
-    internal Session(IDbSource source, SessionOptions? options)
+    /// <summary>A session on <paramref name="engine"/> (connections are checked out per transaction).</summary>
+    public Session(Engine engine, SessionOptions? options = null)
     {
-        _defaultSource = source;
+        ArgumentNullException.ThrowIfNull(engine);
+        _defaultSource = new DbBind(engine);
+        Options = options ?? new SessionOptions();
+    }
+
+    /// <summary>
+    /// A session joined to <paramref name="connection"/>: when the connection has a transaction begun, the
+    /// session's commits do not end it (nested transactions become savepoints), so the outer transaction decides.
+    /// </summary>
+    public Session(Connection connection, SessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _defaultSource = new DbBind(connection);
         Options = options ?? new SessionOptions();
     }
 

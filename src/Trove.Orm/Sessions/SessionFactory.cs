@@ -1,4 +1,5 @@
 using Trove.Orm.Internal;
+using Trove.Sql;
 
 namespace Trove.Orm;
 
@@ -7,8 +8,8 @@ namespace Trove.Orm;
 /// </summary>
 public sealed partial class SessionFactory
 {
-    private readonly Dictionary<Type, IDbSource> _binds = new();
-    private IDbSource? _default;
+    private readonly Dictionary<Type, DbBind> _binds = new();
+    private DbBind? _default;
 
     /// <summary>Options given to every session.</summary>
     public SessionOptions Options { get; }
@@ -16,9 +17,29 @@ public sealed partial class SessionFactory
     /// <summary>A factory without a default engine (bind entity classes with <c>Bind&lt;T&gt;(engine)</c>).</summary>
     public SessionFactory(SessionOptions? options = null) => Options = options ?? new SessionOptions();
 
-    internal SessionFactory(IDbSource source, SessionOptions? options) : this(options) => _default = source;
+    /// <summary>A factory whose sessions use <paramref name="engine"/> (SQLAlchemy's <c>sessionmaker(bind=engine)</c>).</summary>
+    public SessionFactory(Engine engine, SessionOptions? options = null) : this(options)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (Options.TwoPhase && !engine.Dialect.SupportsTwoPhase)
+            throw new NotSupportedException($"Two-phase commit is not supported by the '{engine.Dialect.Name}' dialect; use a PostgreSQL engine or set TwoPhase = false");
+        _default = new DbBind(engine);
+    }
 
-    internal IDbSource? BindFor(Type entityType)
+    /// <summary>
+    /// Sends statements for <typeparamref name="T"/> (and classes derived from it) to <paramref name="engine"/>.
+    /// With <see cref="SessionOptions.TwoPhase"/>, an engine without two-phase support throws at once.
+    /// </summary>
+    public SessionFactory Bind<T>(Engine engine) where T : DeclarativeBase
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return BindSource(typeof(T), new DbBind(engine));
+    }
+
+    /// <summary>The only engine bound, when all binds share one (lets Core statements run without a default bind).</summary>
+    internal DbBind? SingleBind => _binds.Values.Select(b => b.Engine).Distinct().Count() == 1 ? _binds.Values.First() : null;
+
+    internal DbBind? BindFor(Type entityType)
     {
         if (_binds.Count == 0) return null;
         for (var t = entityType; t is not null; t = t.BaseType)
@@ -26,15 +47,13 @@ public sealed partial class SessionFactory
         return null;
     }
 
-    internal SessionFactory BindSource(Type type, IDbSource source)
+    internal SessionFactory BindSource(Type type, DbBind source)
     {
         if (Options.TwoPhase && !source.SupportsTwoPhase)
-            throw new NotSupportedException($"Two-phase commit is not supported by the '{source.Dialect.Name}' dialect; bind a PostgreSQL engine or set TwoPhase = false");
+            throw new NotSupportedException($"Two-phase commit is not supported by the '{source.Engine.Dialect.Name}' dialect; bind a PostgreSQL engine or set TwoPhase = false");
         _binds[type] = source;
         return this;
     }
-
-    internal void SetDefault(IDbSource source) => _default = source;
 
     /// <summary>A new session.</summary>
     public Session Create() => new(this, _default, Options);
