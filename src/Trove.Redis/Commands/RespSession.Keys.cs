@@ -191,7 +191,8 @@ public sealed partial class RespSession
 
     private void Move()
     {
-        if (!Args.TryGetLong(2, out long idx) || idx < 0 || idx >= Keyspace.DatabaseCount)
+        if (!Args.TryGetLong(2, out long idx)) { WriteNotInteger(); return; }
+        if (idx < 0 || idx >= Keyspace.DatabaseCount)
         {
             Writer.WriteError(Errors.DbIndexOutOfRange);
             return;
@@ -229,11 +230,19 @@ public sealed partial class RespSession
         count = 10;
         pattern = default;
         type = null;
-        if (!ulong.TryParse(Args[first], out cursor) || Args[first].Length == 0 || Args[first][0] is (byte)'+' or (byte)'-')
+        // strtoul semantics, as Redis: an optional sign, digits, no spaces; "-1" wraps around.
+        var a = Args[first];
+        bool neg = a.Length > 0 && a[0] == (byte)'-';
+        var digits = a.Length > 0 && a[0] is (byte)'-' or (byte)'+' ? a[1..] : a;
+        bool ok = digits.Length > 0;
+        foreach (var d in digits) ok &= d is >= (byte)'0' and <= (byte)'9';
+        if (!ok || !ulong.TryParse(digits, out cursor))
         {
+            cursor = 0;
             Writer.WriteError(Errors.InvalidCursor);
             return false;
         }
+        if (neg) cursor = unchecked(0UL - cursor);
         for (int i = first + 1; i < Args.Count; i++)
         {
             bool hasValue = i + 1 < Args.Count;
