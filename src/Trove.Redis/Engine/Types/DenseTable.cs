@@ -101,6 +101,23 @@ internal sealed class DenseTable
         if (_keys.Length > 64 && _count < _keys.Length / 4) Shrink();
     }
 
+    /// <summary>A copy sharing the (immutable) member and value arrays.</summary>
+    public DenseTable Clone()
+    {
+        var copy = new DenseTable(_values is not null, Math.Max(_count, 4));
+        for (int i = 0; i < _count; i++) copy.Add(_keys[i], _values?[i]);
+        return copy;
+    }
+
+    /// <summary>Bytes held by members and values plus per-entry overhead (MEMORY USAGE).</summary>
+    public long EstimateSize()
+    {
+        long size = 32 + _keys.Length * 8L * (_values is null ? 1 : 2);
+        for (int i = 0; i < _count; i++) size += 24 + _keys[i].Length + (_values is null ? 0 : 24 + _values[i].Length);
+        if (_index is not null) size += _index.Count * 28L;
+        return size;
+    }
+
     private void Grow()
     {
         int size = _keys.Length < 4 ? 4 : _keys.Length * 2;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Trove.Redis.Engine.Types;
 
@@ -210,46 +209,25 @@ public static class NumberFormat
     }
 
     /// <summary>
-    /// HINCRBYFLOAT's arithmetic: parses both operands (Redis uses long double), adds them and
-    /// prints the sum in Redis's human form (<c>%.17Lf</c> with trailing zeros removed).
-    /// Decimal arithmetic stands in for long double; it agrees with Redis for every value
-    /// with up to 17 fractional digits inside decimal's range, and double takes over outside it.
+    /// HINCRBYFLOAT's arithmetic: parses both operands as long doubles (as Redis does), adds
+    /// them and prints the sum in Redis's human form (<c>%.17Lf</c> with trailing zeros removed).
     /// </summary>
     public static byte[]? AddLongDoubleStrings(ReadOnlySpan<byte> current, ReadOnlySpan<byte> delta, out FloatAddStatus status)
     {
-        if (!TryParseLongDouble(delta, out double dd, out decimal? dm)) { status = FloatAddStatus.DeltaNotFloat; return null; }
-        if (!TryParseLongDouble(current, out double cd, out decimal? cm)) { status = FloatAddStatus.CurrentNotFloat; return null; }
-        if (dm is decimal a && cm is decimal b)
-        {
-            try
-            {
-                decimal sum = Math.Round(a + b, 17, MidpointRounding.ToEven);
-                status = FloatAddStatus.Ok;
-                var text = sum.ToString("0.#################", CultureInfo.InvariantCulture);
-                if (text == "-0") text = "0";
-                return Encoding.ASCII.GetBytes(text);
-            }
-            catch (OverflowException)
-            {
-                // fall through to double arithmetic
-            }
-        }
-        double r = cd + dd;
-        if (double.IsNaN(r) || double.IsInfinity(r)) { status = FloatAddStatus.NaNOrInfinity; return null; }
+        if (!LongDouble.TryParse(delta, out var d)) { status = FloatAddStatus.DeltaNotFloat; return null; }
+        if (!LongDouble.TryParse(current, out var c)) { status = FloatAddStatus.CurrentNotFloat; return null; }
+        var sum = c + d;
+        if (sum.IsInfinity) { status = FloatAddStatus.NaNOrInfinity; return null; }
         status = FloatAddStatus.Ok;
-        var s = r.ToString("F17", CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
-        if (s == "-0") s = "0";
-        return Encoding.ASCII.GetBytes(s);
+        return sum.ToHumanString();
     }
 
-    /// <summary>Parses a long-double operand (string2ld): strtod grammar, no leading space, not NaN.</summary>
-    public static bool TryParseLongDouble(ReadOnlySpan<byte> s, out double value, out decimal? exact)
+    /// <summary>True when <paramref name="s"/> is a valid long-double operand; <paramref name="infinite"/> when it is ±inf.</summary>
+    public static bool TryParseLongDouble(ReadOnlySpan<byte> s, out bool infinite)
     {
-        exact = null;
-        if (!TryParseStrtod(s, strict: false, out value) || (s.Length > 0 && IsSpace(s[0]))) return false;
-        if (!double.IsInfinity(value) && Math.Abs(value) < 7.9e27 &&
-            decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var m))
-            exact = m;
+        infinite = false;
+        if (!LongDouble.TryParse(s, out var v)) return false;
+        infinite = v.IsInfinity;
         return true;
     }
 }

@@ -8,7 +8,7 @@ namespace Trove.Redis.Engine.Types;
 /// <see cref="DenseTable"/> for the layout. Not thread-safe: the keyspace serialises access.
 /// Empty hashes must be removed from the keyspace by the caller, as Redis does.
 /// </remarks>
-public sealed class RedisHash
+public sealed partial class RedisHash
 {
     private readonly DenseTable _table = new(withValues: true);
 

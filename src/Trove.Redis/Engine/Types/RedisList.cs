@@ -9,7 +9,7 @@ namespace Trove.Redis.Engine.Types;
 /// indexes into these). Not thread-safe: the keyspace serialises access. Empty lists must
 /// be removed from the keyspace by the caller, as Redis does.
 /// </remarks>
-public sealed class RedisList
+public sealed partial class RedisList
 {
     private byte[][] _items;
     private int _head;

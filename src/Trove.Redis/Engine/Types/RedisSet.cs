@@ -11,7 +11,7 @@ namespace Trove.Redis.Engine.Types;
 /// Not thread-safe: the keyspace serialises access. Empty sets must be removed from the
 /// keyspace by the caller.
 /// </remarks>
-public sealed class RedisSet
+public sealed partial class RedisSet
 {
     /// <summary>Largest all-integer set kept as a sorted array (set-max-intset-entries).</summary>
     public const int IntSetLimit = 512;

@@ -51,7 +51,7 @@ public enum ZAggregate
 /// enough for its listpack encoding. Not thread-safe: the keyspace serialises access.
 /// Empty sorted sets must be removed from the keyspace by the caller.
 /// </remarks>
-public sealed class RedisSortedSet
+public sealed partial class RedisSortedSet
 {
     private readonly Dictionary<byte[], SortedSetNode> _dict = new(BytesComparer.Instance);
     private readonly SkipList _list = new();
