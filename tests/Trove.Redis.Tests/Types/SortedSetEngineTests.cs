@@ -103,6 +103,28 @@ public class SortedSetEngineTests
     }
 
     [Fact]
+    public void Scan_pages_a_large_set_and_returns_every_stable_member()
+    {
+        var z = new RedisSortedSet();
+        for (int i = 0; i < 500; i++) z.Add(B("m" + i), i, ZAddFlags.None, out _);
+        var seen = new HashSet<string>();
+        long cursor = 0;
+        int calls = 0, round = 0;
+        do
+        {
+            cursor = z.Scan(cursor, 10, n => seen.Add(Encoding.UTF8.GetString(n.Member)));
+            calls++;
+            // Churn while scanning: remove members >= 400, re-score some stable ones, add new ones.
+            if (round < 100) z.Remove(B("m" + (400 + round)));
+            z.Add(B("m" + (round % 400)), -round, ZAddFlags.None, out _);
+            z.Add(B("new" + round), round, ZAddFlags.None, out _);
+            round++;
+        } while (cursor != 0);
+        Assert.True(calls > 1);
+        for (int i = 0; i < 400; i++) Assert.Contains("m" + i, seen);
+    }
+
+    [Fact]
     public void Zadd_flags_follow_redis()
     {
         var z = new RedisSortedSet();

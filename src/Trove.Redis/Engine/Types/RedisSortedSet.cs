@@ -56,6 +56,10 @@ public sealed partial class RedisSortedSet
     private readonly Dictionary<byte[], SortedSetNode> _dict = new(BytesComparer.Instance);
     private readonly SkipList _list = new();
 
+    // Every node in a dense array, so that ZSCAN can page by position with the same guarantee
+    // as DenseTable: removal moves the last node down into the hole, never up past a cursor.
+    private SortedSetNode[] _slots = new SortedSetNode[4];
+
     /// <summary>Number of members.</summary>
     public int Count => _dict.Count;
 
@@ -104,7 +108,9 @@ public sealed partial class RedisSortedSet
         resultScore = score;
         if ((flags & ZAddFlags.XX) != 0) return ZAddOutcome.Unchanged;
         if (double.IsNaN(score)) return ZAddOutcome.NaN;
-        _dict.Add(member, _list.Insert(score, member));
+        var added = _list.Insert(score, member);
+        _dict.Add(member, added);
+        AddSlot(added);
         return ZAddOutcome.Added;
     }
 
@@ -121,7 +127,28 @@ public sealed partial class RedisSortedSet
             return;
         }
         _list.Delete(node);
-        _dict[node.Member] = _list.Insert(score, node.Member);
+        var moved = _list.Insert(score, node.Member);
+        _dict[node.Member] = moved;
+        moved.Slot = node.Slot;
+        _slots[node.Slot] = moved;
+    }
+
+    private void AddSlot(SortedSetNode node)
+    {
+        int n = _dict.Count - 1;
+        if (n == _slots.Length) Array.Resize(ref _slots, _slots.Length * 2);
+        node.Slot = n;
+        _slots[n] = node;
+    }
+
+    private void RemoveSlot(SortedSetNode node)
+    {
+        int last = _dict.Count; // the dictionary entry is already gone
+        var tail = _slots[last];
+        _slots[node.Slot] = tail;
+        tail.Slot = node.Slot;
+        _slots[last] = null!;
+        if (_slots.Length > 64 && last < _slots.Length / 4) Array.Resize(ref _slots, Math.Max(last * 2, 4));
     }
 
     /// <summary>Removes a member; returns true when it was present.</summary>
@@ -130,6 +157,7 @@ public sealed partial class RedisSortedSet
         var lookup = _dict.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (!lookup.Remove(member, out _, out var node)) return false;
         _list.Delete(node);
+        RemoveSlot(node);
         return true;
     }
 
@@ -138,6 +166,7 @@ public sealed partial class RedisSortedSet
     {
         _dict.Remove(node.Member);
         _list.Delete(node);
+        RemoveSlot(node);
     }
 
     /// <summary>0-based rank of <paramref name="member"/> in ascending (or descending) order, or -1.</summary>
@@ -260,12 +289,22 @@ public sealed partial class RedisSortedSet
         }
     }
 
-    /// <summary>One ZSCAN step; a whole small set at once, as Redis's listpack encoding does.</summary>
+    /// <summary>
+    /// One ZSCAN step: a small set whole and in order (as Redis's listpack encoding replies),
+    /// a large one about <paramref name="count"/> members at a time from the top slot down.
+    /// </summary>
     public long Scan(long cursor, int count, Action<SortedSetNode> visit)
     {
-        // Ranks shift as members come and go, so a rank cursor could skip; returning the
-        // whole set in one step is always within SCAN's guarantees.
-        for (var n = _list.First; n is not null; n = n.Next) visit(n);
-        return 0;
+        if (cursor == 0 && Count <= 128)
+        {
+            for (var n = _list.First; n is not null; n = n.Next) visit(n);
+            return 0;
+        }
+        long top = cursor == 0 ? Count : Math.Min(cursor, Count);
+        long stop = Math.Max(0, top - Math.Max(count, 1));
+        var picked = new List<SortedSetNode>((int)(top - stop));
+        for (long i = top - 1; i >= stop; i--) picked.Add(_slots[i]);
+        foreach (var n in picked) visit(n);
+        return stop;
     }
 }

@@ -14,6 +14,9 @@ public sealed class SortedSetNode
     internal readonly Link[] Levels;
     internal SortedSetNode? Backward;
 
+    /// <summary>Position in the owning set's slot array (the ZSCAN cursor space).</summary>
+    internal int Slot;
+
     internal SortedSetNode(int level, double score, byte[] member)
     {
         Levels = new Link[level];
