@@ -70,6 +70,6 @@ public sealed class ToolTests(TroveRedisFixture f)
         Assert.DoesNotContain("ERR", output);
         Assert.DoesNotContain("rror", output);
         foreach (var t in new[] { "PING_INLINE", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "LRANGE_600", "MSET" })
-            Assert.Contains(t + ":", output);
+            Assert.Contains(t, output);
     }
 }
