@@ -121,6 +121,13 @@ def main():
                     for name, (proc, port) in order:
                         data.setdefault((name, pipeline, test), []).append(bench(port, proc.pid, test, pipeline, n))
             print("run %d done" % (run + 1), file=sys.stderr)
+    finally:
+        for proc, _ in servers.values():
+            proc.kill()
+            proc.wait()
+    # Fresh processes for the memory test, so heap kept from the throughput runs does not hide growth.
+    servers = start_servers(tmp)
+    try:
         mem = memory(servers, a.keys)
     finally:
         for proc, _ in servers.values():
