@@ -53,14 +53,14 @@ def rss(pid):
     return 0
 
 
-TROVE_DLL = os.path.join(ROOT, "src", "Trove.Host", "bin", "Release", "net10.0", "trove.dll")
+OPTIONS = {"trove_dll": os.path.join(ROOT, "src", "Trove.Host", "bin", "Release", "net10.0", "trove.dll")}
 
 
 def start_servers(tmp):
     rp, tp = free_port(), free_port()
     redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(rp), "--dir", tmp,
                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    trove = subprocess.Popen(["dotnet", TROVE_DLL, "redis", "--port", str(tp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    trove = subprocess.Popen(["dotnet", OPTIONS["trove_dll"], "redis", "--port", str(tp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(rp, redis)
     wait_port(tp, trove)
     return {"redis-server": (redis, rp), "trove": (trove, tp)}
@@ -110,10 +110,10 @@ def main():
     ap.add_argument("--n16", type=int, default=400000)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--tests", default=",".join(TESTS))
-    ap.add_argument("--trove-dll", default=TROVE_DLL, help="a copy of the build, so rebuilding during a run changes nothing")
+    ap.add_argument("--trove-dll", default=None, help="a copy of the build, so rebuilding during a run changes nothing")
     a = ap.parse_args()
-    global TROVE_DLL
-    TROVE_DLL = a.trove_dll
+    if a.trove_dll:
+        OPTIONS["trove_dll"] = a.trove_dll
     tests = a.tests.split(",")
     tmp = tempfile.mkdtemp(prefix="trove-bench-")
     servers = start_servers(tmp)
