@@ -40,7 +40,8 @@ public sealed class StringDiffTests(DiffFixture f)
         "SET z 007", "INCR z", "INCRBY c abc", "INCRBYFLOAT f 1.5", "INCRBYFLOAT f 0.1", "INCRBYFLOAT f -1.6",
         "INCRBYFLOAT f 1e3", "INCRBYFLOAT f abc", "INCRBYFLOAT f inf", "SET g 3.0", "INCRBYFLOAT g 1", "SET h 10.5",
         "INCRBYFLOAT h 0.1", "INCRBYFLOAT s 1", "SET e 1e2", "INCRBYFLOAT e 1", "INCRBYFLOAT x 5.0e3", "INCR f",
-        "SET t 5", "EXPIRE t 100", "INCR t", "TTL t");
+        "SET t 5", "EXPIRE t 100", "INCR t", "TTL t", "SET u 10.5", "INCRBYFLOAT u 0.1", "INCRBYFLOAT u 1.23456789012345678", "INCRBYFLOAT u -0.00000001",
+        "SET w 5.0e3", "INCRBYFLOAT w 2.0e2", "INCRBYFLOAT w 1e300", "INCRBYFLOAT v 3", "INCRBYFLOAT v \"\"", "SET x \"\"", "INCRBYFLOAT x 1");
 
     [Fact]
     public Task Bits() => f.AssertSameAsync(
