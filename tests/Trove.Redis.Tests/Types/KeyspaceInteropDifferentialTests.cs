@@ -45,7 +45,7 @@ public class KeyspaceInteropDifferentialTests(TypesFixture f)
         SELECT 1
         LRANGE l 0 -1
         SELECT 0
-        !sort SCAN 0 TYPE zset COUNT 1000
+        !scan SCAN 0 TYPE zset COUNT 1000
         PEXPIRE h 40
         PEXPIRE zr 40
         PEXPIRE si 40
