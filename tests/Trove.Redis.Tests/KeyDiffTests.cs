@@ -22,7 +22,7 @@ public sealed class KeyDiffTests(DiffFixture f)
         "EXPIRE missing 10", "TTL missing", "PTTL missing", "EXPIRE k abc", "EXPIRE k 9223372036854775807",
         "PEXPIRE k 9223372036854775807", "EXPIREAT k 99999999999", "EXPIRETIME k", "PEXPIRETIME k", "EXPIRETIME missing",
         "PERSIST k", "EXPIRETIME k", "PEXPIREAT k 4102444800000", "PEXPIRETIME k", "EXPIRE k -1", "EXISTS k",
-        "SET k v", "PEXPIRE k 50", "#sleep 120", "GET k", "EXISTS k", "TTL k", "SET k2 v PX 30", "#sleep 80", "DBSIZE");
+        "SET k v", "PEXPIRE k 50", "#sleep 120", "GET k", "EXISTS k", "TTL k", "SET k2 v PX 30", "#sleep 350", "DBSIZE");
 
     [Fact]
     public Task RenameCopyMove() => f.AssertSameAsync(

@@ -18,6 +18,14 @@ internal static class RedisCommand
         cmd.TreatUnmatchedTokensAsErrors = false;
         cmd.SetAction(async (parse, _) =>
         {
+            // Run socket completions on the epoll threads instead of hopping to the thread pool: a
+            // Redis request is microseconds of work under one engine lock, so the hop (a context
+            // switch per request) cost more than the work. Measured with redis-benchmark -P 1 GET/SET:
+            // server CPU per request 7-8.6 us -> 5.6-5.8 us, context switches per request 0.7 -> 0.25,
+            // and -P 16 throughput 0.63-0.68M -> 1.1-1.2M requests/s. Read once, when the first
+            // socket is created, so it must be set before the listener starts.
+            if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+                Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
             // redis-server's syntax ("--name v1 v2") does not fit an option parser: read the raw tokens.
             var all = Environment.GetCommandLineArgs();
             int at = Array.IndexOf(all, "redis");

@@ -12,7 +12,7 @@ public sealed partial class RespSession
         t.AddSub(c, "info", -2, F.Loading | F.Stale, "Returns information about one, multiple or all commands.");
         t.AddSub(c, "docs", -2, F.Loading | F.Stale, "Returns documentary information about one, multiple or all commands.");
         t.AddSub(c, "list", -2, F.Loading | F.Stale, "Returns a list of command names.");
-        t.AddSub(c, "getkeys", -3, F.Loading | F.Stale, "Extracts the key names from an arbitrary command.");
+        t.AddSub(c, "getkeys", -4, F.Loading | F.Stale, "Extracts the key names from an arbitrary command.");
     }
 
     private void CommandCmd()
@@ -50,7 +50,7 @@ public sealed partial class RespSession
             foreach (var n in names) Writer.WriteBulk(n);
             return;
         }
-        if (Args.Is(1, "GETKEYS"u8) && Args.Count >= 3)
+        if (Args.Is(1, "GETKEYS"u8) && Args.Count >= 4)
         {
             var def = Commands.Find(Args[2]);
             if (def is null) { Writer.WriteError("ERR Invalid command specified"); return; }
@@ -97,7 +97,7 @@ public sealed partial class RespSession
         if (d.FirstKey > 0)
         {
             Writer.WriteArrayHeader(1);
-            Writer.WriteMapHeader(4);
+            Writer.WriteMapHeader(3);
             Writer.WriteBulk("flags"u8);
             Writer.WriteSetHeader(1);
             Writer.WriteSimple((d.Flags & F.Write) != 0 ? "RW" : "RO");
@@ -112,7 +112,6 @@ public sealed partial class RespSession
             Writer.WriteBulk("lastkey"u8); Writer.WriteInteger(d.LastKey < 0 ? d.LastKey : d.LastKey - d.FirstKey);
             Writer.WriteBulk("keystep"u8); Writer.WriteInteger(d.Step);
             Writer.WriteBulk("limit"u8); Writer.WriteInteger(0);
-            Writer.WriteBulk("notes"u8); Writer.WriteBulk(""u8);
         }
         else Writer.WriteArrayHeader(0);
         Writer.WriteArrayHeader(d.Subcommands.Count);

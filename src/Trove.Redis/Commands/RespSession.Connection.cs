@@ -196,7 +196,7 @@ public sealed partial class RespSession
                     "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are: ID, ADDR, LADDR, SKIPME.",
                     "LIST [options ...]", "    Return information about client connections.",
                     "SETNAME <name>", "    Assign the name <name> to the current connection.",
-                    "HELP", "    Print this help.",
+                    "HELP", "    Prints this help.",
                 ];
                 Writer.WriteArrayHeader(help.Length);
                 foreach (var h in help) Writer.WriteSimple(h);

@@ -297,7 +297,7 @@ public sealed partial class RespSession
                 "    seconds elapsed since the last access to the key.",
                 "REFCOUNT <key>", "    Return the number of references of the value associated with the specified",
                 "    <key>.",
-                "HELP", "    Print this help.",
+                "HELP", "    Prints this help.",
             ];
             Writer.WriteArrayHeader(help.Length);
             foreach (var h in help) Writer.WriteSimple(h);

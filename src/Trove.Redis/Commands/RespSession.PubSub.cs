@@ -108,7 +108,7 @@ public sealed partial class RespSession
                 "NUMPAT", "    Return number of subscriptions to patterns.",
                 "NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels, excluding",
                 "    pattern subscriptions(default: no channels).",
-                "HELP", "    Print this help.",
+                "HELP", "    Prints this help.",
             ];
             Writer.WriteArrayHeader(help.Length);
             foreach (var h in help) Writer.WriteSimple(h);

@@ -299,7 +299,7 @@ public sealed partial class RespSession : IKeyWatcher
     {
         long dirty = Keyspace.Dirty;
         Current = def;
-        LastCommand = def.Name;
+        LastCommand = def.Subcommands.Count > 0 && Args.Count > 1 ? def.Name + "|" + Args.GetString(1).ToLowerInvariant() : def.Name;
         def.Calls++;
         def.Handler(this);
         // EXEC logs its queued commands one by one through this same path.
