@@ -19,7 +19,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_port(port, timeout=180):
+def wait_port(port, timeout=900):
     end = time.time() + timeout
     while time.time() < end:
         try:

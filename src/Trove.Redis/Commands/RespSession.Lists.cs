@@ -55,8 +55,9 @@ public sealed partial class RespSession
     {
         for (int i = 2; i < Args.Count; i++)
         {
-            if (left) list.PushLeft(Args.ToArray(i));
-            else list.PushRight(Args.ToArray(i));
+            // The list packs the bytes into its chunks: no per-element array.
+            if (left) list.PushLeft(Args[i]);
+            else list.PushRight(Args[i]);
         }
     }
 
