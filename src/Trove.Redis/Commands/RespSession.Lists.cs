@@ -263,8 +263,8 @@ public sealed partial class RespSession
             return;
         }
         bool fromTail = rank < 0;
-        // rank = LONG_MIN cannot be negated; Redis then never reaches it, and neither do we.
-        long wanted = fromTail ? (rank == long.MinValue ? long.MaxValue : -rank) : rank;
+        // Negating LONG_MIN leaves it negative in Redis, so every match satisfies it: the first one counts.
+        long wanted = fromTail ? (rank == long.MinValue ? 1 : -rank) : rank;
         var matches = new List<long>();
         long matched = 0;
         int n = list.Count;
