@@ -36,7 +36,7 @@ public sealed partial class RespSession
         hash ??= new RedisHash();
         int added = 0;
         for (int i = 2; i < Args.Count; i += 2)
-            if (hash.Set(Args.ToArray(i), Args.ToArray(i + 1))) added++;
+            if (hash.Set(Args[i], Args.ToArray(i + 1))) added++;
         if (created) Db.Add(Args.ToArray(1), hash);
         else Db.SignalModified(Args[1]);
         Dirty((Args.Count - 2) / 2);

@@ -55,8 +55,9 @@ public sealed partial class RespSession
     {
         for (int i = 2; i < Args.Count; i++)
         {
-            if (left) list.PushLeft(Args.ToArray(i));
-            else list.PushRight(Args.ToArray(i));
+            // The list packs the bytes into its chunks: no per-element array.
+            if (left) list.PushLeft(Args[i]);
+            else list.PushRight(Args[i]);
         }
     }
 
@@ -138,7 +139,8 @@ public sealed partial class RespSession
         if (list is null) { Writer.WriteNull(); return; }
         if (!Args.TryGetLong(2, out long index)) { WriteNotInteger(); return; }
         if (index < 0) index += list.Count;
-        Writer.WriteBulkOrNull(index >= 0 && index < list.Count ? list[(int)index] : null);
+        if (index >= 0 && index < list.Count) Writer.WriteBulk(list.GetSpan((int)index));
+        else Writer.WriteNull();
     }
 
     private void LRange()
@@ -150,8 +152,10 @@ public sealed partial class RespSession
             Writer.WriteArrayHeader(0);
             return;
         }
-        Writer.WriteArrayHeader(to - from + 1);
-        for (long i = from; i <= to; i++) Writer.WriteBulk(list[(int)i]);
+        long n = to - from + 1;
+        Writer.WriteArrayHeader(n);
+        var it = list.Iterate((int)from);
+        for (long i = 0; i < n && it.MoveNext(); i++) Writer.WriteBulk(it.Current);
     }
 
     private void LTrim()
@@ -259,16 +263,17 @@ public sealed partial class RespSession
             return;
         }
         bool fromTail = rank < 0;
-        // rank = LONG_MIN cannot be negated; Redis then never reaches it, and neither do we.
-        long wanted = fromTail ? (rank == long.MinValue ? long.MaxValue : -rank) : rank;
+        // Negating LONG_MIN leaves it negative in Redis, so every match satisfies it: the first one counts.
+        long wanted = fromTail ? (rank == long.MinValue ? 1 : -rank) : rank;
         var matches = new List<long>();
         long matched = 0;
         int n = list.Count;
         var element = Args[2];
-        for (long scanned = 0; scanned < n && (maxLen == 0 || scanned < maxLen); scanned++)
+        var it = list.Iterate(fromTail ? n - 1 : 0, reverse: fromTail);
+        for (long scanned = 0; scanned < n && (maxLen == 0 || scanned < maxLen) && it.MoveNext(); scanned++)
         {
             int index = (int)(fromTail ? n - 1 - scanned : scanned);
-            if (!element.SequenceEqual(list[index])) continue;
+            if (!element.SequenceEqual(it.Current)) continue;
             if (++matched < wanted) continue;
             matches.Add(index);
             if (count == -1 || (count != 0 && matches.Count == count)) break;

@@ -38,7 +38,7 @@ public sealed partial class RespSession
         set ??= new RedisSet();
         int added = 0;
         for (int i = 2; i < Args.Count; i++)
-            if (set.Add(Args.ToArray(i))) added++;
+            if (set.Add(Args[i])) added++;
         if (created) Db.Add(Args.ToArray(1), set);
         else if (added > 0) Db.SignalModified(Args[1]);
         Dirty(added);

@@ -84,7 +84,7 @@ public sealed partial class RespSession
         }
         for (int j = 0; j < elements; j++)
         {
-            var outcome = zset.Add(Args.ToArray(scoreIdx + j * 2 + 1), scores[j], flags, out double result);
+            var outcome = zset.Add(Args[scoreIdx + j * 2 + 1], scores[j], flags, out double result);
             if (outcome == ZAddOutcome.NaN)
             {
                 Writer.WriteError("ERR resulting score is not a number (NaN)");

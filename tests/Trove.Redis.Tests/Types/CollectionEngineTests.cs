@@ -11,18 +11,22 @@ public class CollectionEngineTests
     [Theory]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
     public void List_random_operations_agree_with_a_list_model(int seed)
     {
         var rng = new Random(seed);
         var list = new RedisList();
         var model = new List<string>();
-        for (int step = 0; step < 5000; step++)
+        for (int step = 0; step < 20000; step++)
         {
-            string v = "v" + rng.Next(20);
-            switch (rng.Next(9))
+            // Mostly short values, some over the one-byte length limit, some empty.
+            int kind = rng.Next(20);
+            string v = kind == 0 ? "" : kind == 1 ? new string((char)('a' + rng.Next(3)), 250 + rng.Next(20)) : "v" + rng.Next(20);
+            if (step % 1000 == 999) CheckIteration(list, model, rng);
+            switch (rng.Next(11))
             {
-                case 0: list.PushLeft(B(v)); model.Insert(0, v); break;
-                case 1: list.PushRight(B(v)); model.Add(v); break;
+                case 0: case 9: list.PushLeft(B(v)); model.Insert(0, v); break;
+                case 1: case 10: list.PushRight(B(v)); model.Add(v); break;
                 case 2:
                 {
                     var p = list.PopLeft();
@@ -71,7 +75,7 @@ public class CollectionEngineTests
                     break;
                 }
                 case 7:
-                    if (model.Count > 0 && rng.Next(10) == 0)
+                    if (model.Count > 0 && rng.Next(40) == 0)
                     {
                         int a = rng.Next(model.Count), b = rng.Next(a, model.Count);
                         list.Trim(a, b);
@@ -91,6 +95,61 @@ public class CollectionEngineTests
             Assert.Equal(model.Count, list.Count);
         }
         for (int i = 0; i < model.Count; i++) Assert.Equal(model[i], S(list[i]));
+        CheckIteration(list, model, rng);
+    }
+
+    [Fact]
+    public void Long_lists_span_many_chunks_and_middle_inserts_split_them()
+    {
+        var rng = new Random(3);
+        var list = new RedisList();
+        var model = new List<string>();
+        for (int i = 0; i < 20000; i++)
+        {
+            string v = "x" + i;
+            if (i % 2 == 0) { list.PushRight(B(v)); model.Add(v); }
+            else { list.PushLeft(B(v)); model.Insert(0, v); }
+        }
+        for (int i = 0; i < 3000; i++)
+        {
+            int at = model.Count / 2 + rng.Next(-50, 50);
+            string v = new string('m', rng.Next(1, 400));
+            list.Insert(at, B(v));
+            model.Insert(at, v);
+        }
+        for (int i = 0; i < 2000; i++)
+        {
+            int at = rng.Next(model.Count);
+            list.RemoveAt(at);
+            model.RemoveAt(at);
+        }
+        CheckIteration(list, model, rng);
+        list.Trim(100, model.Count - 200);
+        model = model.GetRange(100, model.Count - 299);
+        CheckIteration(list, model, rng);
+        while (list.Count > 0)
+        {
+            Assert.Equal(model[^1], S(list.PopRight()!));
+            model.RemoveAt(model.Count - 1);
+        }
+        Assert.Null(list.PopLeft());
+    }
+
+    private static void CheckIteration(RedisList list, List<string> model, Random rng)
+    {
+        Assert.Equal(model.Count, list.Count);
+        var forward = new List<string>();
+        for (var it = list.Iterate(0); it.MoveNext();) forward.Add(S(it.Current.ToArray()));
+        Assert.Equal(model, forward);
+        if (model.Count == 0) return;
+        int start = rng.Next(model.Count);
+        var backward = new List<string>();
+        for (var it = list.Iterate(start, reverse: true); it.MoveNext();) backward.Add(S(it.Current.ToArray()));
+        var expected = model.Take(start + 1).Reverse().ToList();
+        Assert.Equal(expected, backward);
+        int at = rng.Next(model.Count);
+        Assert.Equal(model[at], S(list.GetSpan(at).ToArray()));
+        Assert.Equal(model.IndexOf(model[at]), list.IndexOf(B(model[at])));
     }
 
     [Fact]

@@ -116,6 +116,8 @@ public class ListDifferentialTests(TypesFixture f)
         LPOS p nosuch
         LPOS p nosuch COUNT 3
         LPOS p a RANK 0
+        LPOS p a RANK -9223372036854775808
+        LPOS p a RANK 9223372036854775807
         LPOS p a COUNT -1
         LPOS p a MAXLEN -1
         LPOS p a foo

@@ -28,6 +28,19 @@ public sealed partial class RedisHash
         return true;
     }
 
+    /// <summary>Sets a field given as a span; the field's bytes are copied only when it is new.</summary>
+    public bool Set(ReadOnlySpan<byte> field, byte[] value)
+    {
+        int slot = _table.Find(field);
+        if (slot >= 0)
+        {
+            _table.SetValueAt(slot, value);
+            return false;
+        }
+        _table.Add(field.ToArray(), value);
+        return true;
+    }
+
     /// <summary>Sets a field only when absent; returns true when it was set.</summary>
     public bool SetIfAbsent(byte[] field, byte[] value)
     {

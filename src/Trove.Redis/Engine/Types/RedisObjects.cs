@@ -46,18 +46,13 @@ public sealed partial class RedisList : RedisObject
     /// <inheritdoc />
     public override RedisObject Clone()
     {
-        var copy = new RedisList(Math.Max(Count, 4));
-        for (int i = 0; i < Count; i++) copy.PushRight(this[i]);
+        var copy = new RedisList();
+        for (var it = Iterate(0); it.MoveNext();) copy.PushRight(it.Current);
         return copy;
     }
 
     /// <inheritdoc />
-    public override long EstimateSize()
-    {
-        long size = 48 + _items.Length * 8L;
-        for (int i = 0; i < Count; i++) size += 24 + this[i].Length;
-        return size;
-    }
+    public override long EstimateSize() => 48 + ChunkBytesUsed();
 }
 
 public sealed partial class RedisSet : RedisObject

@@ -52,6 +52,24 @@ public sealed partial class RedisSet
         return true;
     }
 
+    /// <summary>Adds a member given as a span; its bytes are copied only when it is new and not an integer.</summary>
+    public bool Add(ReadOnlySpan<byte> member)
+    {
+        if (_ints is not null && NumberFormat.TryParseInt64(member, out long v) && _intCount < IntSetLimit)
+        {
+            int i = Array.BinarySearch(_ints, 0, _intCount, v);
+            if (i >= 0) return false;
+            i = ~i;
+            if (_intCount == _ints.Length) Array.Resize(ref _ints, _ints.Length * 2);
+            Array.Copy(_ints, i, _ints, i + 1, _intCount - i);
+            _ints[i] = v;
+            _intCount++;
+            return true;
+        }
+        if (Contains(member)) return false;
+        return Add(member.ToArray());
+    }
+
     /// <summary>True when <paramref name="member"/> is in the set.</summary>
     public bool Contains(ReadOnlySpan<byte> member)
     {

@@ -114,6 +114,14 @@ public sealed partial class RedisSortedSet
         return ZAddOutcome.Added;
     }
 
+    /// <summary>ZADD for a member given as a span: its bytes are copied only when it is new.</summary>
+    public ZAddOutcome Add(ReadOnlySpan<byte> member, double score, ZAddFlags flags, out double resultScore)
+    {
+        if (_dict.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(member, out var node))
+            return Add(node.Member, score, flags, out resultScore);
+        return Add(member.ToArray(), score, flags, out resultScore);
+    }
+
     private void UpdateScore(SortedSetNode node, double score)
     {
         // Keep the node in place when the order does not change (the common INCR case).
