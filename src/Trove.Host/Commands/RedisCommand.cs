@@ -101,7 +101,6 @@ internal static class RedisCommand
         var log = context.Logs.CreateLogger("redis");
         await using var server = new RedisServer(config, log);
         await server.StartAsync();
-        log.LogInformation("redis listening on {Bind}:{Port}", context.Bind, server.EndPoint.Port);
         await Task.WhenAny(server.Shutdown, Task.Delay(Timeout.Infinite, stop)).ContinueWith(_ => { });
         await server.StopAsync();
     }
