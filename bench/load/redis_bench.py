@@ -53,12 +53,14 @@ def rss(pid):
     return 0
 
 
+OPTIONS = {"trove_dll": os.path.join(ROOT, "src", "Trove.Host", "bin", "Release", "net10.0", "trove.dll")}
+
+
 def start_servers(tmp):
     rp, tp = free_port(), free_port()
     redis = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(rp), "--dir", tmp,
                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dll = os.path.join(ROOT, "src", "Trove.Host", "bin", "Release", "net10.0", "trove.dll")
-    trove = subprocess.Popen(["dotnet", dll, "redis", "--port", str(tp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    trove = subprocess.Popen(["dotnet", OPTIONS["trove_dll"], "redis", "--port", str(tp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(rp, redis)
     wait_port(tp, trove)
     return {"redis-server": (redis, rp), "trove": (trove, tp)}
@@ -108,7 +110,10 @@ def main():
     ap.add_argument("--n16", type=int, default=400000)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--tests", default=",".join(TESTS))
+    ap.add_argument("--trove-dll", default=None, help="a copy of the build, so rebuilding during a run changes nothing")
     a = ap.parse_args()
+    if a.trove_dll:
+        OPTIONS["trove_dll"] = a.trove_dll
     tests = a.tests.split(",")
     tmp = tempfile.mkdtemp(prefix="trove-bench-")
     servers = start_servers(tmp)

@@ -40,7 +40,8 @@ public sealed class StringDiffTests(DiffFixture f)
         "SET z 007", "INCR z", "INCRBY c abc", "INCRBYFLOAT f 1.5", "INCRBYFLOAT f 0.1", "INCRBYFLOAT f -1.6",
         "INCRBYFLOAT f 1e3", "INCRBYFLOAT f abc", "INCRBYFLOAT f inf", "SET g 3.0", "INCRBYFLOAT g 1", "SET h 10.5",
         "INCRBYFLOAT h 0.1", "INCRBYFLOAT s 1", "SET e 1e2", "INCRBYFLOAT e 1", "INCRBYFLOAT x 5.0e3", "INCR f",
-        "SET t 5", "EXPIRE t 100", "INCR t", "TTL t");
+        "SET t 5", "EXPIRE t 100", "INCR t", "TTL t", "SET u 10.5", "INCRBYFLOAT u 0.1", "INCRBYFLOAT u 1.23456789012345678", "INCRBYFLOAT u -0.00000001",
+        "SET w 5.0e3", "INCRBYFLOAT w 2.0e2", "INCRBYFLOAT w 1e300", "INCRBYFLOAT v 3", "INCRBYFLOAT v \"\"", "SET x \"\"", "INCRBYFLOAT x 1");
 
     [Fact]
     public Task Bits() => f.AssertSameAsync(
@@ -61,4 +62,13 @@ public sealed class StringDiffTests(DiffFixture f)
         "BITFIELD_RO bf GET i8 0", "BITFIELD_RO bf SET i8 0 1", "GET bf", "BITFIELD bf INCRBY u2 100 1 OVERFLOW WRAP INCRBY u2 100 5",
         "MSET k1 ohmytext k2 mynewtext", "LCS k1 k2", "LCS k1 k2 LEN", "LCS k1 k2 IDX", "LCS k1 k2 IDX MINMATCHLEN 4",
         "LCS k1 k2 IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS k1 k2 LEN IDX", "LCS k1 missing", "LCS k1 k2 FOO");
+
+    [Fact]
+    public Task WrongTypesAndExpiredKeys() => f.AssertSameAsync(
+        "LPUSH l x", "GET l", "GETSET l v", "GETDEL l", "GETEX l", "APPEND l x", "STRLEN l", "INCR l", "INCRBYFLOAT l 1",
+        "SETRANGE l 0 x", "GETRANGE l 0 1", "SETBIT l 1 1", "GETBIT l 1", "BITCOUNT l", "BITPOS l 1", "BITFIELD l GET i8 0",
+        "MGET l missing", "SET l v GET", "SET l v NX GET", "SET l v", "TYPE l", "SADD s a", "BITOP AND d s", "LCS s l",
+        "HSET h f v", "COPY h h2", "HGET h2 f", "RENAME h2 h3", "TYPE h3", "OBJECT ENCODING h3", "MOVE h3 1", "SELECT 1", "TYPE h3",
+        "SELECT 0", "ZADD z 1 a", "SCAN 0 TYPE zset", "SET e v PX 20", "LPUSH el x", "PEXPIRE el 20", "#sleep 60",
+        "GET e", "LLEN el", "EXISTS e el", "TTL e", "APPEND e x", "TTL e", "INCR el", "DBSIZE");
 }

@@ -35,9 +35,13 @@ public sealed class ToolTests(TroveRedisFixture f)
             await Task.Delay(500);
             await ShellAsync($"tmux send-keys -t {session} 'GET tmux:k' Enter");
             await Task.Delay(500);
+            await ShellAsync($"tmux send-keys -t {session} 'SET k'");
+            await Task.Delay(700);
             var (_, screen) = await ShellAsync($"tmux capture-pane -p -t {session}");
             Assert.Contains("OK", screen);
             Assert.Contains("\"v\"", screen);
+            // redis-cli's hint for the command being typed.
+            Assert.Contains("SET k value [NX|XX]", screen);
         }
         finally
         {

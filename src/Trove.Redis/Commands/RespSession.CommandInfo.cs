@@ -32,9 +32,17 @@ public sealed partial class RespSession
         }
         if (Args.Is(1, "DOCS"u8))
         {
+            if (Args.Count == 2)
+            {
+                // Trove's docs carry summaries, not the argument trees redis-cli renders as hints.
+                // redis-cli asks for every command's docs at start-up and, on an error, falls back
+                // to its own built-in 7.0 help table, which has the full hints; so the all-commands
+                // form answers with an error on purpose. Named commands get their docs.
+                Writer.WriteError("ERR COMMAND DOCS needs command names on Trove; clients fall back to built-in help");
+                return;
+            }
             var defs = new List<CommandDef>();
-            if (Args.Count == 2) defs.AddRange(Commands.All);
-            else for (int i = 2; i < Args.Count; i++) if (FindWithSub(Args.GetString(i)) is { } d) defs.Add(d);
+            for (int i = 2; i < Args.Count; i++) if (FindWithSub(Args.GetString(i)) is { } d) defs.Add(d);
             Writer.WriteMapHeader(defs.Count);
             foreach (var d in defs)
             {

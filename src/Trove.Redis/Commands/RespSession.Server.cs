@@ -30,6 +30,7 @@ public sealed partial class RespSession
         var mem = t.Add(RespCommand.MEMORY, -2, F.None, 0, 0, 0, static s => s.MemoryCmd(), "server", "A container for memory diagnostics commands.");
         t.AddSub(mem, "usage", -3, F.ReadOnly, "Estimates the memory usage of a key.");
         t.AddSub(mem, "stats", 2, F.Loading | F.Stale, "Returns details about memory usage.");
+        t.AddSub(mem, "purge", 2, F.None, "Asks the allocator to release memory.");
         t.AddSub(mem, "doctor", 2, F.Loading | F.Stale, "Outputs a memory problems report.");
         t.AddSub(mem, "help", 2, F.Loading | F.Stale, "Returns helpful text about the different subcommands.");
         RegisterCommandCommand(t);
@@ -130,6 +131,11 @@ public sealed partial class RespSession
             Writer.WriteBulk("peak.allocated"u8); Writer.WriteInteger(used);
             Writer.WriteBulk("total.allocated"u8); Writer.WriteInteger(used);
             Writer.WriteBulk("keys.count"u8); Writer.WriteInteger(Enumerable.Range(0, Keyspace.DatabaseCount).Sum(i => (long)Keyspace[i].Count));
+        }
+        else if (Args.Is(1, "PURGE"u8) && Args.Count == 2)
+        {
+            Server.CompactMemory();
+            Writer.WriteOk();
         }
         else if (Args.Is(1, "DOCTOR"u8)) Writer.WriteBulk("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.");
         else if (Args.Is(1, "USAGE"u8)) WriteArityError("memory|usage");

@@ -279,13 +279,15 @@ public sealed partial class RespSession
 
     private void IncrByFloat()
     {
-        if (!Args.TryGetDouble(2, out double by)) { Writer.WriteError(Errors.NotFloat); return; }
         if (!TryGetString(1, out var v)) return;
-        double cur = 0;
-        if (v is not null && !ParseState.TryParseDouble(v, out cur)) { Writer.WriteError(Errors.NotFloat); return; }
-        double result = cur + by;
-        if (double.IsNaN(result) || double.IsInfinity(result)) { Writer.WriteError(Errors.NaNOrInfinity); return; }
-        var bytes = RedisNumbers.FormatHuman(result);
+        // Long-double arithmetic and %.17Lf-style output, digit for digit as redis-server (shared
+        // with HINCRBYFLOAT).
+        var bytes = Trove.Redis.Engine.Types.NumberFormat.AddLongDoubleStrings(v ?? "0"u8, Args[2], out var status);
+        if (bytes is null)
+        {
+            Writer.WriteError(status == Trove.Redis.Engine.Types.FloatAddStatus.NaNOrInfinity ? Errors.NaNOrInfinity : Errors.NotFloat);
+            return;
+        }
         Db.Set(Args[1], bytes, keepTtl: true);
         Dirty();
         Writer.WriteBulk(bytes);

@@ -442,11 +442,17 @@ public sealed partial class RespSession : IKeyWatcher
         }
         else _softLimitSince = 0;
         _pushes.Enqueue(message);
-        _input?.CancelPendingRead();
+        // Wake the subscriber's read loop from the thread pool, not inline: the pipe would run the
+        // subscriber's continuation on this (publishing) thread, inside the publisher's command.
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s._input?.CancelPendingRead(), this, preferLocal: false);
     }
+
+    private int _wakePending;
 
     private async Task DrainPushesAsync()
     {
+        Volatile.Write(ref _wakePending, 0);
         while (_pushes.TryDequeue(out var msg))
         {
             Writer.WriteRaw(msg);
