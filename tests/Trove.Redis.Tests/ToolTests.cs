@@ -22,10 +22,9 @@ public sealed class ToolTests(TroveRedisFixture f)
         Assert.Contains("ERR unknown command 'FOO'", output);
     }
 
-    [Fact]
+    [NeedsProgramFact("/usr/bin/tmux")]
     public async Task RedisCliInTmuxShowsHints()
     {
-        if (!File.Exists("/usr/bin/tmux")) return;
         string session = "trove" + Environment.ProcessId + Random.Shared.Next(1000);
         try
         {

@@ -15,3 +15,13 @@ public sealed class NeedsAllTypesFactAttribute : FactAttribute
             if (RespSession.Commands.Find(probe) is null) { Skip = $"'{probe}' is not registered: its family is not merged into this branch"; return; }
     }
 }
+
+/// <summary>A fact that needs an installed program; reported as skipped when it is missing.</summary>
+public sealed class NeedsProgramFactAttribute : FactAttribute
+{
+    /// <summary>Skips unless <paramref name="path"/> exists.</summary>
+    public NeedsProgramFactAttribute(string path)
+    {
+        if (!File.Exists(path)) Skip = path + " is not installed";
+    }
+}
