@@ -18,6 +18,7 @@ internal sealed class MemcacheConnection : IDisposable
     private CancellationTokenSource _timer = new();
     private byte[] _read = new byte[16 * 1024];
     private int _start, _end;
+    private int _unfencedNoreply;
 
     private MemcacheConnection(Socket socket, TimeSpan timeout)
     {
@@ -28,7 +29,7 @@ internal sealed class MemcacheConnection : IDisposable
     /// <summary>The command buffer; callers fill it and then call <see cref="SendAsync"/>.</summary>
     public CommandWriter Writer { get; } = new();
 
-    /// <summary>noreply commands sent whose sentinel VERSION line has not been read yet.</summary>
+    /// <summary>Sentinels sent whose VERSION line has not been read yet.</summary>
     public int PendingSentinels { get; private set; }
 
     /// <summary>Error lines a server sent for noreply commands, reported to the caller's log.</summary>
@@ -73,13 +74,30 @@ internal sealed class MemcacheConnection : IDisposable
 
     private static int ToMilliseconds(TimeSpan t) => t == Timeout.InfiniteTimeSpan || t <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, t.TotalMilliseconds);
 
-    /// <summary>Sends the command buffer and clears it; appends the noreply sentinel first when asked.</summary>
+    /// <summary>
+    /// Sends the command buffer and clears it. Error lines a server may send for noreply commands
+    /// are fenced off by a <c>version</c> sentinel: it goes out in front of the first command after
+    /// a run of noreply commands that expects a reply (and every 1024 noreply commands), and
+    /// <see cref="ReadLineAsync"/> reads up to its VERSION line before reading that reply.
+    /// </summary>
     public async ValueTask SendAsync(bool noreply, bool useAsync, CancellationToken ct)
     {
+        bool drainNow = false;
         if (noreply)
         {
-            Writer.Raw(ProtocolLiterals.Sentinel);
+            if (++_unfencedNoreply >= 1024)
+            {
+                Writer.Raw(ProtocolLiterals.Sentinel);
+                PendingSentinels++;
+                _unfencedNoreply = 0;
+                drainNow = true;
+            }
+        }
+        else if (_unfencedNoreply > 0)
+        {
+            Writer.InsertAtStart(ProtocolLiterals.Sentinel);
             PendingSentinels++;
+            _unfencedNoreply = 0;
         }
         var data = Writer.Written;
         try
@@ -105,9 +123,9 @@ internal sealed class MemcacheConnection : IDisposable
         {
             Writer.Clear();
         }
-        // A long run of noreply commands must not fill the server's output buffer with sentinels
-        // nobody reads (the server would stop reading and both sides would wait): read them now.
-        if (PendingSentinels >= 256) await DrainSentinelsAsync(useAsync, ct).ConfigureAwait(false);
+        // A long run of noreply commands must not let unread error lines pile up in the server's
+        // output buffer (it would stop reading and both sides would wait): settle them now.
+        if (drainNow) await DrainSentinelsAsync(useAsync, ct).ConfigureAwait(false);
     }
 
     /// <summary>
