@@ -106,17 +106,19 @@ internal sealed class MemcacheConnection : IDisposable
             {
                 int sent = 0;
                 while (sent < data.Length) sent += _socket.Send(data.Span[sent..]);
-                return;
             }
-            using var reg = Arm(ct);
-            try
+            else
             {
-                int sent = 0;
-                while (sent < data.Length) sent += await _socket.SendAsync(data[sent..], SocketFlags.None, _timer.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new TimeoutException("send timed out");
+                using var reg = Arm(ct);
+                try
+                {
+                    int sent = 0;
+                    while (sent < data.Length) sent += await _socket.SendAsync(data[sent..], SocketFlags.None, _timer.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException("send timed out");
+                }
             }
         }
         finally

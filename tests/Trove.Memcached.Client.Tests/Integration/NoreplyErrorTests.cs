@@ -28,4 +28,18 @@ public sealed class NoreplyErrorTests
         Assert.Equal("hello", await mc.GetAsync("k"));
         Assert.Equal(2, log.Messages.Count(m => m.Contains("CLIENT_ERROR")));
     }
+
+    [Fact]
+    public async Task LongNoreplyRuns_AreSettledEvery1024Commands()
+    {
+        using var server = new ScriptedServer(Reply);
+        var log = new ListLogger();
+        using var mc = new MemcacheClient(new MemcacheClientOptions { Logger = log, MaxConnectionsPerServer = 1 }.AddServer(server.Address));
+        for (int i = 0; i < 1500; i++) mc.Incr("k", 1, noreply: true);
+        Assert.Equal(1024, log.Messages.Count);
+        for (int i = 0; i < 1100; i++) await mc.IncrAsync("k", 1, noreply: true);
+        Assert.Equal(2048, log.Messages.Count);
+        Assert.Equal("hello", mc.Get("k"));
+        Assert.Equal(2600, log.Messages.Count);
+    }
 }
