@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Trove.Memcached.Client.Protocol;
@@ -51,17 +52,22 @@ internal sealed class MemcacheConnection : IDisposable
             int ms = ToMilliseconds(socketTimeout);
             socket.SendTimeout = ms;
             socket.ReceiveTimeout = ms;
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(connectTimeout);
-            try
+            if (useAsync)
             {
-                var connect = socket.ConnectAsync(endPoint, cts.Token);
-                if (useAsync) await connect.ConfigureAwait(false);
-                else connect.AsTask().GetAwaiter().GetResult();
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                cts.CancelAfter(connectTimeout);
+                try
+                {
+                    await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"connect to {server} timed out after {connectTimeout.TotalMilliseconds} ms");
+                }
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            else
             {
-                throw new TimeoutException($"connect to {server} timed out after {connectTimeout.TotalMilliseconds} ms");
+                ConnectBlocking(socket, endPoint, connectTimeout, socketTimeout, server);
             }
             return new MemcacheConnection(socket, socketTimeout);
         }
@@ -70,6 +76,33 @@ internal sealed class MemcacheConnection : IDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A bounded connect that keeps the socket away from the runtime's asynchronous engine. A
+    /// socket that ever ran a non-blocking or asynchronous operation is registered with epoll and
+    /// its blocking calls pay for wake-ups of the engine thread (measured: about twice the CPU per
+    /// get), so the synchronous API connects with a plain blocking connect, bounded by
+    /// SO_SNDTIMEO (Linux applies the send timeout to blocking connects).
+    /// </summary>
+    private static void ConnectBlocking(Socket socket, EndPoint endPoint, TimeSpan timeout, TimeSpan socketTimeout, MemcacheServerEndpoint server)
+    {
+        if (endPoint is DnsEndPoint dns)
+        {
+            var address = Dns.GetHostAddresses(dns.Host).FirstOrDefault(a => a.AddressFamily == socket.AddressFamily || socket.DualMode)
+                ?? throw new SocketException((int)SocketError.HostNotFound);
+            endPoint = new IPEndPoint(address, dns.Port);
+        }
+        socket.SendTimeout = ToMilliseconds(timeout);
+        try
+        {
+            socket.Connect(endPoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.TimedOut)
+        {
+            throw new TimeoutException($"connect to {server} timed out after {timeout.TotalMilliseconds} ms");
+        }
+        socket.SendTimeout = ToMilliseconds(socketTimeout);
     }
 
     private static int ToMilliseconds(TimeSpan t) => t == Timeout.InfiniteTimeSpan || t <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, t.TotalMilliseconds);
