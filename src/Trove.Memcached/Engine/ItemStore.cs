@@ -95,7 +95,7 @@ public sealed class ItemStore
         var miss = MissKind.None;
         if (index >= 0)
         {
-            ref Slot s = ref shard.Slots[index];
+            ref Slot s = ref shard.At(index);
             int now = Clock.Now;
             if (s.Exptime != 0 && s.Exptime <= now)
             {
@@ -119,7 +119,7 @@ public sealed class ItemStore
 
     internal void Unlink(Shard shard, int index)
     {
-        long cost = Cost(shard.Slots[index].Data!.Length);
+        long cost = Cost(shard.At(index).Data!.Length);
         shard.Unlink(index, cost);
         Interlocked.Add(ref _bytesUsed, -cost);
         Freed(cost);
@@ -175,9 +175,9 @@ public sealed class ItemStore
     private bool EvictTail(Shard shard, int keep)
     {
         int i = shard.LruTail - 1;
-        if (i >= 0 && i == keep) i = shard.Slots[i].LruPrev - 1;
+        if (i >= 0 && i == keep) i = shard.At(i).LruPrev - 1;
         if (i < 0) return false;
-        ref Slot s = ref shard.Slots[i];
+        ref Slot s = ref shard.At(i);
         int now = Clock.Now;
         if (s.Exptime != 0 && s.Exptime <= now) shard.Reclaimed++;
         else
