@@ -133,5 +133,5 @@ public ref struct ItemHandle
     }
 
     /// <summary>Unlocks the shard.</summary>
-    public readonly void Dispose() => Monitor.Exit(_shard);
+    public readonly void Dispose() => _shard.Gate.Exit();
 }

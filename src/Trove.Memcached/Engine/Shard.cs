@@ -9,7 +9,7 @@ namespace Trove.Memcached.Engine;
 /// zeroed array means "empty". Slots live in fixed chunks of <see cref="ChunkSize"/> (only the first
 /// chunk grows by doubling), so growing never copies the table or leaves the old one behind as
 /// garbage: with a million items that garbage would cost as much as the table itself.
-/// Every member is called with the shard's monitor held.
+/// Every member is called with the shard's lock held.
 /// </summary>
 internal sealed class Shard
 {
@@ -17,6 +17,9 @@ internal sealed class Shard
     private const int ChunkShift = 12;
     private const int ChunkSize = 1 << ChunkShift;
     private const int ChunkMask = ChunkSize - 1;
+
+    /// <summary>The shard's lock (System.Threading.Lock: a managed fast path, no runtime call per command).</summary>
+    public readonly Lock Gate = new();
 
     private Slot[][] _chunks = [new Slot[InitialCapacity]];
     private int _capacity = InitialCapacity;
