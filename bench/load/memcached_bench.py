@@ -49,18 +49,24 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="trove-bench-")
         self.pidfile = os.path.join(self.dir, "pid")
         common = ["-l", "127.0.0.1", "-p", str(self.port), "-m", str(memory_mb), "-c", "1024", "-t", "4", "-P", self.pidfile]
+        # Both run in the foreground, in this script's session: with -d each server would get a
+        # scheduler autogroup of its own and compete with every other session on the shared machine,
+        # which dominated the figures (see the results file).
         if kind == "memcached":
-            cmd = ["/usr/bin/memcached", "-U", "0", "-u", "root", "-d"] + common
+            cmd = ["/usr/bin/memcached", "-U", "0", "-u", "root"] + common
         else:
-            cmd = ["dotnet", os.path.join(ROOT, "src/Trove.Host/bin/Release/net10.0/trove.dll"), "memcached", "-d",
+            cmd = ["dotnet", os.path.join(ROOT, "src/Trove.Host/bin/Release/net10.0/trove.dll"), "memcached",
                    "--allow-control-keys"] + common
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(self.port)
-        for _ in range(100):
-            if os.path.exists(self.pidfile) and open(self.pidfile).read().strip():
-                break
-            time.sleep(0.05)
-        self.pid = int(open(self.pidfile).read().strip())
+        if kind == "memcached":
+            self.pid = self.proc.pid  # memcached writes -P only with -d
+        else:
+            for _ in range(100):
+                if os.path.exists(self.pidfile) and open(self.pidfile).read().strip():
+                    break
+                time.sleep(0.05)
+            self.pid = int(open(self.pidfile).read().strip())
 
     def stop(self):
         try:
@@ -74,6 +80,10 @@ class Server:
                 break
         else:
             os.kill(self.pid, 9)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 def memcaslap(port, cfg, seconds):
@@ -150,7 +160,8 @@ def main():
              % (commit, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.cpu_count(), os.uname().machine, args.seconds),
              "both servers `-m 1024 -c 1024 -t 4`, started once, a 3 s warm-up per workload, then %d runs each, alternating"
              % args.runs,
-             "which server goes first. The machine is shared and noisy (other builds run at the same time) and memcaslap",
+             "which server goes first; both run in the foreground in the benchmark's session (see below for -d).",
+             "The machine is shared and noisy (other builds run at the same time) and memcaslap",
              "competes with the server for the 2 cores, so CPU time per request (server utime+stime / requests) is the",
              "steadier figure.", "",
              "| workload | server | ops/s min | median | max | CPU us/req min | median | max |",

@@ -136,10 +136,6 @@ public sealed partial class MemcacheClient
         }
     }
 
-    private void LogProtocol(ServerNode node, MemcacheProtocolException ex)
-        => Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            "memcached {Server}: {Message}", node.Endpoint, ex.Message);
-
     private async ValueTask<IDictionary<string, T>> GetMultiAsync<T>(IEnumerable<string> keys, string keyPrefix, bool useAsync, CancellationToken ct)
     {
         var (groups, _) = await GroupAsync(keys, keyPrefix, useAsync, ct).ConfigureAwait(false);

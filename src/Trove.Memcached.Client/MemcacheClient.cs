@@ -133,7 +133,7 @@ public sealed partial class MemcacheClient : IDisposable
         }
         catch (MemcacheProtocolException ex)
         {
-            _options.Logger?.LogWarning("memcached {Server}: {Message}", node.Endpoint, ex.Message);
+            LogProtocol(node, ex);
             return onFailure;
         }
         finally
@@ -141,6 +141,10 @@ public sealed partial class MemcacheClient : IDisposable
             node.Release(conn, reusable);
         }
     }
+
+    /// <summary>An unexpected reply: the server is alive, the connection is dropped, the call is a miss.</summary>
+    private void LogProtocol(ServerNode node, MemcacheProtocolException ex)
+        => _options.Logger?.LogWarning("memcached {Server}: {Message}", node.Endpoint, ex.Message);
 
     private static bool IsServerFailure(Exception ex, CancellationToken ct)
         => ex is SocketException or IOException or TimeoutException or ObjectDisposedException

@@ -27,7 +27,7 @@ public sealed class MemcacheClientOptions
     /// <summary>Idle connections kept per server for reuse.</summary>
     public int MaxIdleConnectionsPerServer { get; set; } = 16;
 
-    /// <summary>Connections open at once per server; callers beyond it wait (bounded by <see cref="ConnectTimeout"/>).</summary>
+    /// <summary>Connections open at once per server; callers beyond it wait up to <see cref="ConnectTimeout"/>, then get a <see cref="TimeoutException"/>.</summary>
     public int MaxConnectionsPerServer { get; set; } = 128;
 
     /// <summary>

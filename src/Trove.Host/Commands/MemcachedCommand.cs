@@ -50,11 +50,26 @@ internal static class MemcachedCommand
                 Verbosity = parse.GetValue(v3) || parse.GetValue(v2) ? 2 : parse.GetValue(v1) ? 1 : 0,
             };
             var pid = parse.GetValue(pidFile);
+            UseInlineSocketCompletions();
             if (parse.GetValue(daemon) && !HostRuntime.IsDaemonChild)
                 return HostRuntime.Detach(Environment.GetCommandLineArgs().Skip(1), pid, TimeSpan.FromSeconds(30));
             return await RunAsync(options, pid);
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Runs socket completions on the runtime's epoll threads instead of hopping to the thread pool.
+    /// memcached requests are short and never block, so this is safe here, and on this 2-core machine it
+    /// measured about 25% less server CPU per request under memcaslap (bench/results/memcached.md).
+    /// The runtime reads the variable when the first socket operation starts, so it must be set
+    /// before the server starts; an explicit setting in the environment wins. Only `trove memcached`
+    /// sets it: under `trove serve` other servers share the process and may run longer handlers.
+    /// </summary>
+    private static void UseInlineSocketCompletions()
+    {
+        const string name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        if (Environment.GetEnvironmentVariable(name) is null) Environment.SetEnvironmentVariable(name, "1");
     }
 
     private static IPAddress ParseAddress(string s)

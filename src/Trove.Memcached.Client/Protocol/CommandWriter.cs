@@ -24,6 +24,15 @@ internal sealed class CommandWriter
         return this;
     }
 
+    /// <summary>Puts bytes in front of everything written so far.</summary>
+    public void InsertAtStart(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        _buffer.AsSpan(0, _length).CopyTo(_buffer.AsSpan(bytes.Length));
+        bytes.CopyTo(_buffer);
+        _length += bytes.Length;
+    }
+
     public CommandWriter Space() => Raw(" "u8);
 
     public CommandWriter Crlf() => Raw("\r\n"u8);

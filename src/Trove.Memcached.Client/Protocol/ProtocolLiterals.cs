@@ -14,8 +14,8 @@ internal static class ProtocolLiterals
     public static ReadOnlySpan<byte> Noreply => " noreply"u8;
 
     /// <summary>
-    /// Sent after every noreply command: its VERSION line marks where the (absent) replies end, so
-    /// an error a server sends despite noreply cannot be mistaken for the next command's reply.
+    /// Sent after noreply commands: its VERSION line marks where their (normally absent) replies
+    /// end, so an error a server sends despite noreply cannot be mistaken for a later command's reply.
     /// </summary>
     public static ReadOnlySpan<byte> Sentinel => "version\r\n"u8;
 

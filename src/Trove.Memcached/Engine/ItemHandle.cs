@@ -25,7 +25,7 @@ public ref struct ItemHandle
     /// <summary>True when the key has a live item.</summary>
     public readonly bool Exists => _index >= 0;
 
-    private readonly ref Slot S => ref _shard.Slots[_index];
+    private readonly ref Slot S => ref _shard.At(_index);
 
     /// <summary>A snapshot of the item (requires <see cref="Exists"/>).</summary>
     public readonly ItemView View
@@ -133,5 +133,5 @@ public ref struct ItemHandle
     }
 
     /// <summary>Unlocks the shard.</summary>
-    public readonly void Dispose() => Monitor.Exit(_shard);
+    public readonly void Dispose() => _shard.Gate.Exit();
 }

@@ -6,10 +6,10 @@ namespace Trove.Memcached.Engine;
 
 /// <summary>
 /// The item store: keys hashed into a power-of-two number of <see cref="Shard"/>s, each with its own
-/// monitor, hash table and LRU list.
+/// lock, hash table and LRU list.
 /// Concurrency: every operation on a key runs under that key's shard lock, so CAS checks, incr/decr
 /// and append are atomic; no operation holds two shard locks at once except through
-/// <see cref="Monitor.TryEnter(object)"/> (eviction from another shard), so there is no deadlock.
+/// Lock.TryEnter (eviction from another shard), so there is no deadlock.
 /// Memory: <see cref="BytesUsed"/> counts each item's data array plus its slot and bucket; a store
 /// that would pass <see cref="MemoryLimit"/> first evicts least recently used items (its own shard's
 /// tail, then other shards' tails), or fails with <see cref="StoreResult.OutOfMemory"/> when
@@ -90,12 +90,12 @@ public sealed class ItemStore
     {
         int hash = Hash(key);
         var shard = _shards[(hash >> 16) & _mask];
-        Monitor.Enter(shard);
+        shard.Gate.Enter();
         int index = shard.Find(key, hash);
         var miss = MissKind.None;
         if (index >= 0)
         {
-            ref Slot s = ref shard.Slots[index];
+            ref Slot s = ref shard.At(index);
             int now = Clock.Now;
             if (s.Exptime != 0 && s.Exptime <= now)
             {
@@ -119,7 +119,7 @@ public sealed class ItemStore
 
     internal void Unlink(Shard shard, int index)
     {
-        long cost = Cost(shard.Slots[index].Data!.Length);
+        long cost = Cost(shard.At(index).Data!.Length);
         shard.Unlink(index, cost);
         Interlocked.Add(ref _bytesUsed, -cost);
         Freed(cost);
@@ -160,12 +160,12 @@ public sealed class ItemStore
             for (int k = 0; k < _shards.Length && Interlocked.Read(ref _bytesUsed) + delta > MemoryLimit; k++)
             {
                 var other = _shards[(start + k) & _mask];
-                if (other == own || !Monitor.TryEnter(other)) continue;
+                if (other == own || !other.Gate.TryEnter()) continue;
                 try
                 {
                     while (Interlocked.Read(ref _bytesUsed) + delta > MemoryLimit && EvictTail(other, -1)) any = true;
                 }
-                finally { Monitor.Exit(other); }
+                finally { other.Gate.Exit(); }
             }
             if (!any) { Interlocked.Increment(ref _oom); return false; }
         }
@@ -175,9 +175,9 @@ public sealed class ItemStore
     private bool EvictTail(Shard shard, int keep)
     {
         int i = shard.LruTail - 1;
-        if (i >= 0 && i == keep) i = shard.Slots[i].LruPrev - 1;
+        if (i >= 0 && i == keep) i = shard.At(i).LruPrev - 1;
         if (i < 0) return false;
-        ref Slot s = ref shard.Slots[i];
+        ref Slot s = ref shard.At(i);
         int now = Clock.Now;
         if (s.Exptime != 0 && s.Exptime <= now) shard.Reclaimed++;
         else
@@ -204,7 +204,7 @@ public sealed class ItemStore
         Volatile.Write(ref _flushAt, 0);
         foreach (var shard in _shards)
         {
-            lock (shard)
+            lock (shard.Gate)
             {
                 Interlocked.Add(ref _bytesUsed, -shard.Bytes);
                 shard.Clear();
@@ -218,7 +218,7 @@ public sealed class ItemStore
         var t = new StoreTotals();
         foreach (var s in _shards)
         {
-            lock (s)
+            lock (s.Gate)
             {
                 t.CurrItems += s.Count;
                 t.TotalItems += s.TotalItems;

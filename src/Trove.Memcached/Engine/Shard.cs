@@ -6,13 +6,41 @@ namespace Trove.Memcached.Engine;
 /// One lock domain of the item store: an open hash table with chaining through slot indices, a
 /// free list, and a doubly linked LRU list, all stored as indices in one <see cref="Slot"/> array so
 /// that an item costs one struct slot plus its data array. Indices are stored plus one so that a
-/// zeroed array means "empty". Every member is called with the shard's monitor held.
+/// zeroed array means "empty". Slots live in fixed chunks of <see cref="ChunkSize"/> (only the first
+/// chunk grows by doubling), so growing never copies the table or leaves the old one behind as
+/// garbage: with a million items that garbage would cost as much as the table itself.
+/// Every member is called with the shard's lock held.
 /// </summary>
 internal sealed class Shard
 {
     private const int InitialCapacity = 16;
+    private const int ChunkShift = 12;
+    private const int ChunkSize = 1 << ChunkShift;
+    private const int ChunkMask = ChunkSize - 1;
 
-    public Slot[] Slots = new Slot[InitialCapacity];
+    /// <summary>The shard's lock (System.Threading.Lock: a managed fast path, no runtime call per command).</summary>
+    public readonly Lock Gate = new();
+
+    private Slot[][] _chunks = [new Slot[InitialCapacity]];
+    private int _capacity = InitialCapacity;
+
+    /// <summary>The slot at an index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Slot At(int index) => ref _chunks[index >> ChunkShift][index & ChunkMask];
+
+    private void GrowSlots()
+    {
+        if (_capacity < ChunkSize)
+        {
+            Array.Resize(ref _chunks[0], _capacity * 2);
+            _capacity *= 2;
+            return;
+        }
+        Array.Resize(ref _chunks, _chunks.Length + 1);
+        _chunks[^1] = new Slot[ChunkSize];
+        _capacity += ChunkSize;
+    }
+
     public int[] Buckets = new int[InitialCapacity];
     public int Count;
     private int _highWater;    // slots ever used; beyond it the array is untouched
@@ -26,11 +54,10 @@ internal sealed class Shard
     /// <summary>Index of the item with this key, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key, int hash)
     {
-        var slots = Slots;
         int i = Buckets[hash & (Buckets.Length - 1)];
         while (i != 0)
         {
-            ref Slot s = ref slots[i - 1];
+            ref Slot s = ref At(i - 1);
             if (s.Hash == hash && s.KeyLength == key.Length && key.SequenceEqual(s.Data.AsSpan(0, s.KeyLength)))
                 return i - 1;
             i = s.Next;
@@ -46,14 +73,14 @@ internal sealed class Shard
         if (_freeHead != 0)
         {
             index = _freeHead - 1;
-            _freeHead = Slots[index].Next;
+            _freeHead = At(index).Next;
         }
         else
         {
-            if (_highWater == Slots.Length) Array.Resize(ref Slots, Slots.Length * 2);
+            if (_highWater == _capacity) GrowSlots();
             index = _highWater++;
         }
-        ref Slot s = ref Slots[index];
+        ref Slot s = ref At(index);
         s.Data = data;
         s.KeyLength = (byte)keyLength;
         s.Hash = hash;
@@ -75,9 +102,9 @@ internal sealed class Shard
     /// <summary>Removes an item from the hash chain and the LRU and frees its slot.</summary>
     public void Unlink(int index, long cost)
     {
-        ref Slot s = ref Slots[index];
+        ref Slot s = ref At(index);
         ref int link = ref Buckets[s.Hash & (Buckets.Length - 1)];
-        while (link != index + 1) link = ref Slots[link - 1].Next;
+        while (link != index + 1) link = ref At(link - 1).Next;
         link = s.Next;
         LruRemove(index);
         s = default;
@@ -98,19 +125,19 @@ internal sealed class Shard
 
     private void LruPushHead(int index)
     {
-        ref Slot s = ref Slots[index];
+        ref Slot s = ref At(index);
         s.LruPrev = 0;
         s.LruNext = LruHead;
-        if (LruHead != 0) Slots[LruHead - 1].LruPrev = index + 1;
+        if (LruHead != 0) At(LruHead - 1).LruPrev = index + 1;
         LruHead = index + 1;
         if (LruTail == 0) LruTail = index + 1;
     }
 
     private void LruRemove(int index)
     {
-        ref Slot s = ref Slots[index];
-        if (s.LruPrev != 0) Slots[s.LruPrev - 1].LruNext = s.LruNext; else LruHead = s.LruNext;
-        if (s.LruNext != 0) Slots[s.LruNext - 1].LruPrev = s.LruPrev; else LruTail = s.LruPrev;
+        ref Slot s = ref At(index);
+        if (s.LruPrev != 0) At(s.LruPrev - 1).LruNext = s.LruNext; else LruHead = s.LruNext;
+        if (s.LruNext != 0) At(s.LruNext - 1).LruPrev = s.LruPrev; else LruTail = s.LruPrev;
         s.LruPrev = s.LruNext = 0;
     }
 
@@ -118,10 +145,9 @@ internal sealed class Shard
     {
         var buckets = new int[Buckets.Length * 2];
         int mask = buckets.Length - 1;
-        var slots = Slots;
         for (int i = 0; i < _highWater; i++)
         {
-            ref Slot s = ref slots[i];
+            ref Slot s = ref At(i);
             if (s.Data is null) continue;
             ref int b = ref buckets[s.Hash & mask];
             s.Next = b;
@@ -133,7 +159,8 @@ internal sealed class Shard
     /// <summary>Drops every item (flush_all): fresh small arrays, so the memory goes back too.</summary>
     public void Clear()
     {
-        Slots = new Slot[InitialCapacity];
+        _chunks = [new Slot[InitialCapacity]];
+        _capacity = InitialCapacity;
         Buckets = new int[InitialCapacity];
         Count = 0;
         _highWater = 0;

@@ -98,6 +98,8 @@ print(json.dumps({k: mc.buckets[memcache.cmemcache_hash(k.encode()) % len(mc.buc
         Assert.Equal("moved", await mc.GetAsync(key));
         // Four calls, none of which waited for the hung server's 3 s timeout.
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2.5), $"calls after mark_dead took {sw.Elapsed}");
+        mc.ForgetDeadHosts();
+        Assert.Equal(silent.Port, mc.GetServerForKey(key)!.Port);
     }
 
     [Fact]
