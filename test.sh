@@ -8,7 +8,8 @@ cd "$root"
 
 # --- Debian packages: the real peers, their tools, and the Python clients the seed scripts use.
 packages=(redis-server redis-tools memcached libmemcached-tools rabbitmq-server postgresql
-          python3-redis python3-pika python3-pymemcache python3-memcache python3-sqlalchemy python3-psycopg2)
+          python3-redis python3-pika python3-pymemcache python3-memcache python3-sqlalchemy python3-psycopg2
+          tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
