@@ -175,6 +175,27 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return list;
     }
 
+    /// <summary>The first row mapped by <paramref name="map"/>; <see cref="NoResultException"/> when there is none.</summary>
+    public T QueryFirst<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null)
+    {
+        var cs = stmt.Compile(Dialect);
+        if (_mock) { Engine.MockExecutor!(cs); throw new NoResultException(); }
+        long start = Stopwatch.GetTimestamp();
+        var cmd = Prepare(cs, parameters, out var cached);
+        T value;
+        bool found;
+        try
+        {
+            using var reader = cmd.ExecuteReader();
+            found = reader.Read();
+            value = found ? map(reader) : default!;
+        }
+        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        Release(cs, cmd, cached);
+        Raise(cs, cmd, start, found ? 1 : 0);
+        return found ? value : throw new NoResultException();
+    }
+
     /// <summary>Async <see cref="Query{T}(CompiledStatement, Func{DbDataReader, T}, IReadOnlyDictionary{string, object?}?)"/>.</summary>
     public async Task<List<T>> QueryAsync<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default)
     {
