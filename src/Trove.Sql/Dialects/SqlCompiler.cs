@@ -90,6 +90,9 @@ internal sealed class SqlCompiler(Dialect dialect)
 
     public void PushFroms(List<FromClause> froms)
     {
+        bool joins = false;
+        foreach (var f in froms) if (f is Join) { joins = true; break; }
+        if (!joins) { _fromStack.Add(froms); return; } // the list is not modified afterwards
         var flat = new List<FromClause>();
         foreach (var f in froms) f.Flatten(flat);
         _fromStack.Add(flat);
