@@ -35,6 +35,7 @@ public sealed partial class MessageStore
             {
                 batch = _open;
                 _open = _spare;
+                _inFlight = batch;
             }
             if (!batch.IsEmpty)
             {
@@ -47,8 +48,13 @@ public sealed partial class MessageStore
                     batch.Durable.TrySetException(new MessageStoreException("message store write failed: " + _writerFault.Message));
                 Interlocked.Increment(ref _batches);
             }
-            batch.Reset();
-            lock (_lock) _spare = batch;
+            lock (_lock)
+            {
+                // Under the lock: ReadPayload may be copying a not-yet-written record out of this batch.
+                _inFlight = null;
+                batch.Reset();
+                _spare = batch;
+            }
             if (stopping)
             {
                 lock (_lock) if (_open.IsEmpty) break;

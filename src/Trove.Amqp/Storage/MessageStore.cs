@@ -52,6 +52,7 @@ public sealed partial class MessageStore : IMessageStore, IDisposable
 
     private Batch _open = new();
     private Batch _spare = new();
+    private Batch? _inFlight;
     private Segment? _current;
     private uint _nextSegment = 1;
     private long _writeOffset;
@@ -269,7 +270,13 @@ public sealed partial class MessageStore : IMessageStore, IDisposable
     {
         SafeFileHandle? handle = null;
         lock (_lock)
+        {
+            // A record whose batch is not written yet is read from the batch's buffer, so a broker
+            // may page a body out as soon as Append returns.
+            if (_open.TryCopyRecord(id) is { } fromOpen) return fromOpen;
+            if (_inFlight?.TryCopyRecord(id) is { } fromInFlight) return fromInFlight;
             if (_segments.TryGetValue(SegmentFormat.SegmentOf(id), out var seg)) handle = seg.Handle;
+        }
         if (handle is null) throw new MessageStoreException($"message {id}: segment not in the store");
         long offset = SegmentFormat.OffsetOf(id);
         Span<byte> header = stackalloc byte[SegmentFormat.RecordHeaderSize];
@@ -440,6 +447,24 @@ public sealed partial class MessageStore : IMessageStore, IDisposable
         public readonly List<Segment> Sealed = new();
 
         public bool IsEmpty => Chunks.Count == 0 && Acks.Count == 0 && Deletions.Count == 0 && Appends == 0 && Sealed.Count == 0;
+
+        /// <summary>The payload of record <paramref name="id"/> if this batch holds it (checksum verified).</summary>
+        public byte[]? TryCopyRecord(long id)
+        {
+            uint segment = SegmentFormat.SegmentOf(id);
+            long offset = SegmentFormat.OffsetOf(id);
+            foreach (var c in Chunks)
+            {
+                if (c.Segment.Number != segment || offset < c.FileOffset || offset >= c.FileOffset + c.Length) continue;
+                var rec = c.Buffer.AsSpan((int)(offset - c.FileOffset), c.Length - (int)(offset - c.FileOffset));
+                int len = BinaryPrimitives.ReadInt32LittleEndian(rec);
+                var payload = rec.Slice(SegmentFormat.RecordHeaderSize, len);
+                if (Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(rec[4..]))
+                    throw new MessageStoreException($"message {id}: checksum mismatch in memory");
+                return payload.ToArray();
+            }
+            return null;
+        }
 
         public Chunk ChunkFor(Segment seg, long offset)
         {

@@ -25,7 +25,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var rnd = new Random(seed);
         int killAfter = rnd.Next(5_000, 80_000);
         output.WriteLine($"seed {seed}: SIGKILL after {killAfter} confirms");
-        await using var broker = new TroveBroker();
+        await using var broker = new DurableBroker();
         await broker.StartAsync();
 
         var confirmed = new ConcurrentDictionary<int, byte>();
@@ -122,7 +122,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     /// <summary>Consumes (manual acks) until nothing arrives for a second and the queue reports empty.</summary>
-    internal static async Task<int> DrainAsync(TroveBroker broker, ConcurrentDictionary<int, int> counts)
+    internal static async Task<int> DrainAsync(DurableBroker broker, ConcurrentDictionary<int, int> counts)
     {
         await using var conn = await broker.ConnectAsync("drain");
         var ch = await conn.CreateChannelAsync();

@@ -96,6 +96,16 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_body_can_be_read_before_its_batch_is_on_disk()
+    {
+        using var s = MessageStore.Open(_dir);
+        var writes = Enumerable.Range(0, 2000).Select(i => s.Append("/", "q", "", "q", s_props, Body(i))).ToList();
+        for (int i = 0; i < writes.Count; i += 97) Assert.Equal(Body(i), s.ReadBody("/", "q", writes[i].Id).ToArray());
+        await Task.WhenAll(writes.Select(w => w.Durable));
+        for (int i = 0; i < writes.Count; i += 97) Assert.Equal(Body(i), s.ReadBody("/", "q", writes[i].Id).ToArray());
+    }
+
+    [Fact]
     public async Task Concurrent_appends_share_syncs()
     {
         using var s = MessageStore.Open(_dir);

@@ -8,11 +8,11 @@ namespace Trove.Amqp.Tests.Durability;
 /// The real `trove amqp` executable on a free port and a private data directory that outlives
 /// restarts (deleted on dispose).
 /// </summary>
-internal sealed class TroveBroker : IAsyncDisposable
+internal sealed class DurableBroker : IAsyncDisposable
 {
     private ExternalProcess? _process;
 
-    public TroveBroker()
+    public DurableBroker()
     {
         Port = FreePort.Get();
         DataDir = Path.Combine(Path.GetTempPath(), "trove-durability-" + Guid.NewGuid().ToString("N"));
