@@ -394,8 +394,8 @@ public sealed partial class AmqpConnection
     {
         if (_state is State.Closed or State.Closing) return;
         Send(0, AmqpMethod.ConnectionClose, ReplyCode.ConnectionForced, "CONNECTION_FORCED - " + reason, (ushort)0, (ushort)0);
+        // The read loop now waits for close-ok; the server aborts what is left after its grace period.
         _state = State.Closing;
-        _conn.Abort();
     }
 
     private int _cleaned;
