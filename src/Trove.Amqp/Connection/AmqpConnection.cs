@@ -76,6 +76,7 @@ public sealed partial class AmqpConnection
     /// <summary>Serves the connection until it closes.</summary>
     internal async Task RunAsync()
     {
+        _server.Register(this);
         var sender = Output.RunAsync(_conn.Output);
         var heartbeat = Task.CompletedTask;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_conn.Closed);
@@ -374,8 +375,9 @@ public sealed partial class AmqpConnection
             AmqpException.Connection(ReplyCode.NotAllowed, $"NOT_ALLOWED - access to vhost '{vhost}' refused for user '{User}'");
         Vhost = vh;
         _state = State.Open;
-        _server.Register(this);
         Send(0, AmqpMethod.ConnectionOpenOk, "");
+        Interlocked.MemoryBarrier();
+        if (_forceRequested) SendForcedClose();
     }
 
     private void CloseWithError(AmqpException ex)
@@ -389,13 +391,27 @@ public sealed partial class AmqpConnection
 
     internal static string Truncate(string s) => Encoding.UTF8.GetByteCount(s) <= 255 ? s : s[..Math.Min(s.Length, 200)];
 
-    /// <summary>Server-initiated close (shutdown): 320 CONNECTION_FORCED.</summary>
+    private volatile bool _forceRequested;
+    private int _forceSent;
+
+    /// <summary>
+    /// Server-initiated close (shutdown): 320 CONNECTION_FORCED. From any thread; a connection still
+    /// in its handshake gets it right after connection.open-ok.
+    /// </summary>
     internal void ForceClose(string reason)
     {
-        if (_state is State.Closed or State.Closing) return;
-        Send(0, AmqpMethod.ConnectionClose, ReplyCode.ConnectionForced, "CONNECTION_FORCED - " + reason, (ushort)0, (ushort)0);
-        // The read loop now waits for close-ok; the server aborts what is left after its grace period.
+        _forceRequested = true;
+        Interlocked.MemoryBarrier();
+        if (_state == State.Open) SendForcedClose();
+    }
+
+    private void SendForcedClose()
+    {
+        if (Interlocked.Exchange(ref _forceSent, 1) != 0) return;
+        // Closing before the frame goes out, so the read loop treats the client's close-ok as the end;
+        // the server aborts what is left after its grace period.
         _state = State.Closing;
+        Send(0, AmqpMethod.ConnectionClose, ReplyCode.ConnectionForced, "CONNECTION_FORCED - broker shutdown", (ushort)0, (ushort)0);
     }
 
     private int _cleaned;
