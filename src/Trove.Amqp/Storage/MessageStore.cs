@@ -96,7 +96,10 @@ public sealed partial class MessageStore : IMessageStore, IDisposable
         Task durable;
         lock (_lock)
         {
-            ThrowIfFaulted();
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            // After a write failure nothing more can be made durable: the broker nacks these.
+            if (_writerFault is { } fault)
+                return new StoreWrite(0, Task.FromException(new MessageStoreException("message store write failed: " + fault.Message)));
             if (_recovered is { Count: > 0 }) DropUnclaimedLocked();
             _recovered = null;
             var key = KeyFor(vhost, queue);
