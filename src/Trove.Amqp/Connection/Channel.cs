@@ -103,7 +103,10 @@ internal sealed partial class Channel : IConsumerSink
                 break;
             case AmqpMethod.ChannelCloseOk: break;
             case AmqpMethod.ChannelFlow:
-                _flowActive = a.Bit(0);
+                // RabbitMQ refuses client-initiated flow(active=false) (it throttles with
+                // connection.blocked and credit instead); do the same so clients see one behaviour.
+                if (!a.Bit(0)) AmqpException.Connection(ReplyCode.NotImplemented, "NOT_IMPLEMENTED - active=false");
+                _flowActive = true;
                 Send(AmqpMethod.ChannelFlowOk, _flowActive);
                 if (_flowActive) lock (_broker.Lock) Redispatch();
                 break;

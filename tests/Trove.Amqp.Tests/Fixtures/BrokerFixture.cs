@@ -46,6 +46,46 @@ public sealed class BrokerFixture : IAsyncLifetime
     /// <summary>Opens a connection to a target.</summary>
     public Task<IConnection> ConnectAsync(string target) => Factory(target).CreateConnectionAsync();
 
+    private readonly SemaphoreSlim _usersOnce = new(1, 1);
+    private bool _usersCreated;
+
+    /// <summary>User with permissions only on names starting "lim-" in "/".</summary>
+    public const string LimitedUser = "limited";
+    /// <summary>A vhost the limited user has no permissions in.</summary>
+    public const string OtherVhost = "trove-test-vhost";
+
+    /// <summary>
+    /// Creates <see cref="LimitedUser"/> (password "pw", configure/write/read "^lim-" in "/") and
+    /// <see cref="OtherVhost"/> on both brokers, once. RabbitMQ's through rabbitmqctl with the node's
+    /// own environment (read from /proc).
+    /// </summary>
+    public async Task EnsureUsersAsync()
+    {
+        await _usersOnce.WaitAsync();
+        try
+        {
+            if (_usersCreated) return;
+            TroveServer.Broker.PutUser(LimitedUser, "pw");
+            TroveServer.Broker.PutPermission("/", LimitedUser, "^lim-", "^lim-", "^lim-");
+            TroveServer.Broker.PutVhost(OtherVhost);
+            var env = File.ReadAllText($"/proc/{Rabbit.Pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                .Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2 && (kv[0].StartsWith("RABBITMQ_") || kv[0].StartsWith("ERL_") || kv[0] == "HOME"))
+                .ToDictionary(kv => kv[0], kv => kv[1]);
+            foreach (var args in new[]
+                     {
+                         new[] { "add_user", LimitedUser, "pw" },
+                         new[] { "set_permissions", "-p", "/", LimitedUser, "^lim-", "^lim-", "^lim-" },
+                         new[] { "add_vhost", OtherVhost },
+                     })
+            {
+                var (code, output) = await ExternalProcess.RunAsync("/usr/lib/rabbitmq/bin/rabbitmqctl", args, TimeSpan.FromSeconds(60), env);
+                if (code != 0) throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)}: {output}");
+            }
+            _usersCreated = true;
+        }
+        finally { _usersOnce.Release(); }
+    }
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
