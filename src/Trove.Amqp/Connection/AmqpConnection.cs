@@ -29,6 +29,9 @@ public sealed partial class AmqpConnection
     private State _state = State.AwaitStartOk;
     private long _lastInputTicks = Environment.TickCount64;
     private bool _blockedSent;
+
+    /// <summary>Set by a channel's basic.publish; the read loop blocks only publishing connections under an alarm.</summary>
+    internal bool PublishedSinceCheck;
     private bool _clientSupportsBlocked;
 
     internal AmqpConnection(TroveConnection conn, AmqpServer server)
@@ -191,7 +194,11 @@ public sealed partial class AmqpConnection
                 Output.Signal();
             }
             if (result.IsCompleted) break;
-            if (_state == State.Open && _broker.Monitor is { IsBlocked: true } monitor) await WhileBlockedAsync(monitor, linked.Token).ConfigureAwait(false);
+            // As RabbitMQ: under a resource alarm only a connection that publishes is blocked (stops
+            // being read); consumers keep going, which is what drains the memory or disk back down.
+            if (_state == State.Open && PublishedSinceCheck && _broker.Monitor is { IsBlocked: true } monitor)
+                await WhileBlockedAsync(monitor, linked.Token).ConfigureAwait(false);
+            PublishedSinceCheck = false;
         }
     }
 

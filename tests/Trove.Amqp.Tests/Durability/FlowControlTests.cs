@@ -31,6 +31,33 @@ public sealed class FlowControlTests : IAsyncLifetime
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
+    [Fact]
+    public async Task Under_an_alarm_consumers_keep_working()
+    {
+        var f = new ConnectionFactory { HostName = "127.0.0.1", Port = _server.Port, AutomaticRecoveryEnabled = false };
+        await using (var conn = await f.CreateConnectionAsync().WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            var ch = await conn.CreateChannelAsync();
+            await ch.QueueDeclareAsync("drain", durable: false, exclusive: false, autoDelete: false);
+            await ch.BasicPublishAsync("", "drain", "m"u8.ToArray());
+            await ch.CloseAsync();
+        }
+        Monitor.MemoryLimitBytes = 1;
+        try
+        {
+            await using var conn = await f.CreateConnectionAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            var ch = await conn.CreateChannelAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            BasicGetResult? got = null;
+            for (int i = 0; i < 50 && got is null; i++)
+            {
+                got = await ch.BasicGetAsync("drain", autoAck: true).WaitAsync(TimeSpan.FromSeconds(10));
+                if (got is null) await Task.Delay(20);
+            }
+            Assert.Equal("m"u8.ToArray(), got!.Body.ToArray());
+        }
+        finally { Monitor.MemoryLimitBytes = long.MaxValue; }
+    }
+
     [Theory]
     [InlineData("memory", "low on memory")]
     [InlineData("disk", "low on disk space")]
