@@ -29,9 +29,6 @@ public sealed partial class AmqpConnection
     private State _state = State.AwaitStartOk;
     private long _lastInputTicks = Environment.TickCount64;
     private bool _blockedSent;
-
-    /// <summary>Set by a channel's basic.publish; the read loop blocks only publishing connections under an alarm.</summary>
-    internal bool PublishedSinceCheck;
     private bool _clientSupportsBlocked;
 
     internal AmqpConnection(TroveConnection conn, AmqpServer server)
@@ -194,11 +191,7 @@ public sealed partial class AmqpConnection
                 Output.Signal();
             }
             if (result.IsCompleted) break;
-            // As RabbitMQ: under a resource alarm only a connection that publishes is blocked (stops
-            // being read); consumers keep going, which is what drains the memory or disk back down.
-            if (_state == State.Open && PublishedSinceCheck && _broker.Monitor is { IsBlocked: true } monitor)
-                await WhileBlockedAsync(monitor, linked.Token).ConfigureAwait(false);
-            PublishedSinceCheck = false;
+            if (_state == State.Open && HasPublished && _broker.Monitor is { IsBlocked: true } monitor) await WhileBlockedAsync(monitor, linked.Token).ConfigureAwait(false);
         }
     }
 
@@ -263,7 +256,7 @@ public sealed partial class AmqpConnection
                 AmqpException.Connection(ReplyCode.ChannelError, $"CHANNEL_ERROR - expected 'channel.open' on channel {channel}, got '{_args.Spec.Name}'");
             if (channel > ChannelMax)
                 AmqpException.Connection(ReplyCode.NotAllowed, $"NOT_ALLOWED - channel number {channel} above channel-max {ChannelMax}");
-            _channels[channel] = new Channel(this, channel);
+            lock (_broker.Lock) _channels[channel] = new Channel(this, channel);
             Send(channel, AmqpMethod.ChannelOpenOk, Array.Empty<byte>());
             return;
         }
@@ -285,7 +278,17 @@ public sealed partial class AmqpConnection
         }
     }
 
-    internal void RemoveChannel(ushort id) => _channels.Remove(id);
+    /// <summary>Forgets a closed channel. Under the broker lock, because the sender task walks the channels.</summary>
+    internal void RemoveChannel(ushort id)
+    {
+        lock (_broker.Lock) _channels.Remove(id);
+    }
+
+    /// <summary>Set when a delivery was held back because output was over the high-water mark.</summary>
+    internal volatile bool DeliveriesPaused;
+
+    /// <summary>Set once a channel published; only publishing connections are blocked by alarms (as RabbitMQ).</summary>
+    internal bool HasPublished { get; set; }
 
     private void HandleConnectionMethod()
     {
@@ -391,8 +394,8 @@ public sealed partial class AmqpConnection
     {
         if (_state is State.Closed or State.Closing) return;
         Send(0, AmqpMethod.ConnectionClose, ReplyCode.ConnectionForced, "CONNECTION_FORCED - " + reason, (ushort)0, (ushort)0);
+        // The read loop now waits for close-ok; the server aborts what is left after its grace period.
         _state = State.Closing;
-        _conn.Abort();
     }
 
     private int _cleaned;
@@ -414,12 +417,11 @@ public sealed partial class AmqpConnection
 
     private void OnOutputDrained()
     {
-        if (Output.Pending > _options.OutputHighWater || _state != State.Open) return;
-        Channel[] chans;
+        if (!DeliveriesPaused || Output.Pending > _options.OutputHighWater || _state != State.Open) return;
         lock (_broker.Lock)
         {
-            chans = _channels.Values.ToArray();
-            foreach (var ch in chans) ch.Redispatch();
+            DeliveriesPaused = false;
+            foreach (var ch in _channels.Values.ToArray()) ch.Redispatch();
         }
     }
 

@@ -153,7 +153,6 @@ internal sealed partial class Channel : IConsumerSink
         _pubExchange = a.Str(1);
         _pubRoutingKey = a.Str(2);
         _pubMandatory = a.Bit(3);
-        _conn.PublishedSinceCheck = true;
         _publish = PublishState.ExpectHeader;
     }
 

@@ -77,4 +77,16 @@ public class TroveOnlyTests
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public async Task Broker_shutdown_closes_connections_with_320()
+    {
+        var server = await AmqpServer.StartAsync(new AmqpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var conn = await new ConnectionFactory { HostName = "127.0.0.1", Port = server.Port, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
+        var closed = new TaskCompletionSource<ushort>(TaskCreationOptions.RunContinuationsAsynchronously);
+        conn.ConnectionShutdownAsync += (_, e) => { closed.TrySetResult(e.ReplyCode); return Task.CompletedTask; };
+        await server.DisposeAsync();
+        Assert.Equal(320, await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        await conn.DisposeAsync();
+    }
 }
