@@ -39,8 +39,9 @@ Console.WriteLine($"trove pid {trove.Pid} port {trovePort}; rabbitmq (beam.smp) 
 
 // results[scenario][server] = list of (msg/s, cpu µs/msg)
 var results = scenarios.Select(_ => servers.Select(_ => new List<(double Rate, double CpuUs)>()).ToArray()).ToArray();
-for (int s = 0; s < scenarios.Length; s++)
-    foreach (var srv in servers) await scenarios[s].Run(srv.Port, Math.Max(1000, scenarios[s].Count / 10)); // warm-up, not counted
+if (runs > 0)
+    for (int s = 0; s < scenarios.Length; s++)
+        foreach (var srv in servers) await scenarios[s].Run(srv.Port, Math.Max(1000, scenarios[s].Count / 4)); // warm-up, not counted
 
 long ticksPerSecond = 100; // USER_HZ on Linux
 for (int run = 0; run < runs; run++)
@@ -84,7 +85,6 @@ var md = Report(scenarios.Select(x => (x.Name, x.Count)).ToArray(), servers.Sele
 Console.WriteLine();
 Console.WriteLine(md);
 if (outPath is not null) File.WriteAllText(outPath, md);
-await trove.DisposeAsync();
 try { Directory.Delete(troveData, true); } catch (IOException) { }
 return 0;
 
@@ -102,6 +102,7 @@ static string Report((string Name, int Count)[] scenarios, string[] servers, Lis
     sb.AppendLine("The machine is shared and noisy (other builds run at the same time) and the load generator competes with the server");
     sb.AppendLine("for the 2 cores, so server CPU time per message (utime+stime from /proc/PID/stat around each run) is the steadier figure.");
     sb.AppendLine();
+    if (runs == 0) scenarios = [];
     sb.AppendLine("| scenario | messages | server | msg/s min | median | max | CPU µs/msg min | median | max |");
     sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
     for (int s = 0; s < scenarios.Length; s++)
@@ -127,9 +128,9 @@ static string Report((string Name, int Count)[] scenarios, string[] servers, Lis
         sb.AppendLine();
         sb.AppendLine($"Memory holding {memoryCount:N0} persistent 1 KiB messages in one durable queue (no consumer), server RSS 5 s after the last confirm (one run each):");
         sb.AppendLine();
-        sb.AppendLine("| server | RSS before MiB | RSS holding MiB |");
-        sb.AppendLine("|---|---:|---:|");
-        foreach (var m in memory) sb.AppendLine($"| {m.Server} | {m.Before / 1048576} | {m.After / 1048576} |");
+        sb.AppendLine("| server | RSS before MiB | RSS holding MiB | bytes per message |");
+        sb.AppendLine("|---|---:|---:|---:|");
+        foreach (var m in memory) sb.AppendLine($"| {m.Server} | {m.Before / 1048576} | {m.After / 1048576} | {(m.After - m.Before) / (double)memoryCount:F0} |");
     }
     return sb.ToString();
 }

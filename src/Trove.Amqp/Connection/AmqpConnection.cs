@@ -76,6 +76,7 @@ public sealed partial class AmqpConnection
     /// <summary>Serves the connection until it closes.</summary>
     internal async Task RunAsync()
     {
+        _server.Register(this);
         var sender = Output.RunAsync(_conn.Output);
         var heartbeat = Task.CompletedTask;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_conn.Closed);
@@ -191,7 +192,7 @@ public sealed partial class AmqpConnection
                 Output.Signal();
             }
             if (result.IsCompleted) break;
-            if (_state == State.Open && _broker.Monitor is { IsBlocked: true } monitor) await WhileBlockedAsync(monitor, linked.Token).ConfigureAwait(false);
+            if (_state == State.Open && HasPublished && _broker.Monitor is { IsBlocked: true } monitor) await WhileBlockedAsync(monitor, linked.Token).ConfigureAwait(false);
         }
     }
 
@@ -256,7 +257,7 @@ public sealed partial class AmqpConnection
                 AmqpException.Connection(ReplyCode.ChannelError, $"CHANNEL_ERROR - expected 'channel.open' on channel {channel}, got '{_args.Spec.Name}'");
             if (channel > ChannelMax)
                 AmqpException.Connection(ReplyCode.NotAllowed, $"NOT_ALLOWED - channel number {channel} above channel-max {ChannelMax}");
-            _channels[channel] = new Channel(this, channel);
+            lock (_broker.Lock) _channels[channel] = new Channel(this, channel);
             Send(channel, AmqpMethod.ChannelOpenOk, Array.Empty<byte>());
             return;
         }
@@ -278,7 +279,17 @@ public sealed partial class AmqpConnection
         }
     }
 
-    internal void RemoveChannel(ushort id) => _channels.Remove(id);
+    /// <summary>Forgets a closed channel. Under the broker lock, because the sender task walks the channels.</summary>
+    internal void RemoveChannel(ushort id)
+    {
+        lock (_broker.Lock) _channels.Remove(id);
+    }
+
+    /// <summary>Set when a delivery was held back because output was over the high-water mark.</summary>
+    internal volatile bool DeliveriesPaused;
+
+    /// <summary>Set once a channel published; only publishing connections are blocked by alarms (as RabbitMQ).</summary>
+    internal bool HasPublished { get; set; }
 
     private void HandleConnectionMethod()
     {
@@ -364,8 +375,9 @@ public sealed partial class AmqpConnection
             AmqpException.Connection(ReplyCode.NotAllowed, $"NOT_ALLOWED - access to vhost '{vhost}' refused for user '{User}'");
         Vhost = vh;
         _state = State.Open;
-        _server.Register(this);
         Send(0, AmqpMethod.ConnectionOpenOk, "");
+        Interlocked.MemoryBarrier();
+        if (_forceRequested) SendForcedClose();
     }
 
     private void CloseWithError(AmqpException ex)
@@ -379,13 +391,27 @@ public sealed partial class AmqpConnection
 
     internal static string Truncate(string s) => Encoding.UTF8.GetByteCount(s) <= 255 ? s : s[..Math.Min(s.Length, 200)];
 
-    /// <summary>Server-initiated close (shutdown): 320 CONNECTION_FORCED.</summary>
+    private volatile bool _forceRequested;
+    private int _forceSent;
+
+    /// <summary>
+    /// Server-initiated close (shutdown): 320 CONNECTION_FORCED. From any thread; a connection still
+    /// in its handshake gets it right after connection.open-ok.
+    /// </summary>
     internal void ForceClose(string reason)
     {
-        if (_state is State.Closed or State.Closing) return;
-        Send(0, AmqpMethod.ConnectionClose, ReplyCode.ConnectionForced, "CONNECTION_FORCED - " + reason, (ushort)0, (ushort)0);
+        _forceRequested = true;
+        Interlocked.MemoryBarrier();
+        if (_state == State.Open) SendForcedClose();
+    }
+
+    private void SendForcedClose()
+    {
+        if (Interlocked.Exchange(ref _forceSent, 1) != 0) return;
+        // Closing before the frame goes out, so the read loop treats the client's close-ok as the end;
+        // the server aborts what is left after its grace period.
         _state = State.Closing;
-        _conn.Abort();
+        Send(0, AmqpMethod.ConnectionClose, ReplyCode.ConnectionForced, "CONNECTION_FORCED - broker shutdown", (ushort)0, (ushort)0);
     }
 
     private int _cleaned;
@@ -407,12 +433,11 @@ public sealed partial class AmqpConnection
 
     private void OnOutputDrained()
     {
-        if (Output.Pending > _options.OutputHighWater || _state != State.Open) return;
-        Channel[] chans;
+        if (!DeliveriesPaused || Output.Pending > _options.OutputHighWater || _state != State.Open) return;
         lock (_broker.Lock)
         {
-            chans = _channels.Values.ToArray();
-            foreach (var ch in chans) ch.Redispatch();
+            DeliveriesPaused = false;
+            foreach (var ch in _channels.Values.ToArray()) ch.Redispatch();
         }
     }
 

@@ -23,7 +23,13 @@ internal sealed partial class Channel
     /// <inheritdoc />
     public bool CanAccept(Consumer c)
     {
-        if (!_flowActive || _released || _conn.OutputOverloaded) return false;
+        if (!_flowActive || _released) return false;
+        if (_conn.OutputOverloaded)
+        {
+            // Flag first, then look again: a drain that finishes in between then sees the flag.
+            _conn.DeliveriesPaused = true;
+            if (_conn.OutputOverloaded) return false;
+        }
         if (c.NoAck) return true;
         return (c.Prefetch == 0 || c.Unacked < c.Prefetch) && (_prefetchChannel == 0 || _unacked.Count < _prefetchChannel);
     }
@@ -210,6 +216,7 @@ internal sealed partial class Channel
 
     private void CompletePublish(byte[] body)
     {
+        _conn.HasPublished = true;
         if (_tx)
         {
             _txPublishes.Add((_pubExchange, _pubRoutingKey, _pubMandatory, _pubProperties, body));

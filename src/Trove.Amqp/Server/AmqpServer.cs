@@ -31,7 +31,7 @@ public sealed class AmqpServer : IConnectionHandler, IAsyncDisposable
     /// <summary>The port listened on.</summary>
     public int Port => _tcp!.LocalEndPoint.Port;
 
-    /// <summary>Open connections (after connection.open).</summary>
+    /// <summary>Connections being served (from accept to close).</summary>
     public int ConnectionCount => _connections.Count;
 
     /// <summary>Opens the stores (recovering durable state), then starts listening.</summary>

@@ -9,7 +9,7 @@ namespace Trove.Amqp.Storage;
 /// append-only log, <c>definitions.log</c>: a version header, then one record per change
 /// (u32 length, u32 CRC-32C, payload = u8 operation + its fields). Each change is applied to an
 /// in-memory model and appended and fsynced before the call returns. <see cref="Load"/> replays the
-/// log; a torn or corrupt tail is cut off (never fatal). At open, a log much longer than the live
+/// log; a torn or zero-filled tail is cut off and a corrupt record in the middle skipped (never fatal). At open, a log much longer than the live
 /// state is rewritten as a snapshot (temp file, fsync, rename), so it does not grow without bound.
 /// Thread-safe: one lock around the model and the file.
 /// </summary>
@@ -161,11 +161,12 @@ public sealed class DefinitionStore : IDefinitionStore
             uint crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(pos + 4));
             if (len <= 0 || pos + 8 + len > bytes.Length) break;
             var payload = bytes.AsSpan(pos + 8, len).ToArray();
-            if (Crc32C.Compute(payload) != crc) break; // a half-written record: everything after it is lost too
-            try { ApplyToModel(payload); }
-            catch (Exception ex) when (ex is InvalidDataException or ArgumentOutOfRangeException or IndexOutOfRangeException) { break; }
-            _records++;
             pos += 8 + len;
+            // A record that fits but fails its checksum (or does not parse) is skipped; the rest is kept.
+            if (Crc32C.Compute(payload) != crc) continue;
+            try { ApplyToModel(payload); }
+            catch (Exception ex) when (ex is InvalidDataException or ArgumentOutOfRangeException or IndexOutOfRangeException) { continue; }
+            _records++;
         }
         validEnd = pos;
         if (validEnd < bytes.Length)

@@ -111,6 +111,13 @@ internal static class SegmentFormat
 
     /// <summary>Parses a checksum-verified message payload; false when its fields do not fit.</summary>
     public static bool TryParseMessage(ReadOnlySpan<byte> payload, out MessageView view)
+        => TryParseHead(payload, payload.Length, out view);
+
+    /// <summary>
+    /// Parses the first bytes of a payload of <paramref name="payloadLength"/> bytes: true when the
+    /// names and properties lie within <paramref name="payload"/> (the body may not).
+    /// </summary>
+    public static bool TryParseHead(ReadOnlySpan<byte> payload, int payloadLength, out MessageView view)
     {
         view = default;
         if (payload.Length < 9 || payload[0] != KindMessage) return false;
@@ -128,8 +135,8 @@ internal static class SegmentFormat
         if (p + 4 > payload.Length) return false;
         int pl = BinaryPrimitives.ReadInt32LittleEndian(payload[p..]);
         p += 4;
-        if (pl < 0 || p + pl > payload.Length) return false;
-        f[8] = p; f[9] = pl; f[10] = p + pl; f[11] = payload.Length - p - pl;
+        if (pl < 0 || p + pl > payload.Length || p + pl > payloadLength) return false;
+        f[8] = p; f[9] = pl; f[10] = p + pl; f[11] = payloadLength - p - pl;
         view = new MessageView(f);
         return true;
     }

@@ -78,6 +78,24 @@ public sealed class DefinitionStoreTests : IDisposable
     }
 
     [Fact]
+    public void Corrupt_record_in_the_middle_is_skipped()
+    {
+        using (var s = DefinitionStore.Open(_dir))
+        {
+            s.SaveQueue(new QueueDefinition("/", "a", false, []));
+            s.SaveQueue(new QueueDefinition("/", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", false, []));
+            s.SaveQueue(new QueueDefinition("/", "c", false, []));
+        }
+        var path = Path.Combine(_dir, DefinitionStore.FileName);
+        var bytes = File.ReadAllBytes(path);
+        int at = bytes.AsSpan().IndexOf("bbbbbbbb"u8);
+        bytes[at + 3] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        using (var s = DefinitionStore.Open(_dir))
+            Assert.Equal(["a", "c"], s.Load().Queues.Select(q => q.Name));
+    }
+
+    [Fact]
     public void Zero_filled_tail_and_empty_file_are_tolerated()
     {
         Directory.CreateDirectory(_dir);

@@ -173,13 +173,21 @@ public sealed class MessageStoreTests : IDisposable
     {
         var opts = new MessageStoreOptions { RecoverInlineBytes = 1000 };
         using (var s = MessageStore.Open(_dir, opts))
+        {
             for (int i = 0; i < 20; i++) await s.AppendAsync("/", "q", s_props, Body(i, 100));
+            for (int i = 0; i < 5; i++) await s.AppendAsync("/", "big", s_props, Body(i, 3000));
+        }
         using (var s = MessageStore.Open(_dir, opts))
         {
             var got = s.RecoverList("/", "q");
-            Assert.Equal(10, got.Count(m => !m.BodyOnDisk));
+            Assert.Equal(10, got.Count(m => !m.BodyOnDisk)); // the 1,000-byte budget was left for these
             Assert.All(got.Where(m => m.BodyOnDisk), m => Assert.True(m.Body.IsEmpty && m.BodySize == 100));
             for (int i = 0; i < 20; i++) Assert.Equal(Body(i, 100), s.ReadBody("/", "q", got[i].Id).ToArray());
+            // The budget is spent: only the heads of these records are read.
+            var big = s.RecoverList("/", "big");
+            Assert.All(big, m => Assert.True(m.BodyOnDisk && m.BodySize == 3000 && m.Exchange == "ex" && m.RoutingKey == "rk"));
+            Assert.All(big, m => Assert.Equal(s_props, m.Properties.ToArray()));
+            for (int i = 0; i < 5; i++) Assert.Equal(Body(i, 3000), s.ReadBody("/", "big", big[i].Id).ToArray());
         }
     }
 

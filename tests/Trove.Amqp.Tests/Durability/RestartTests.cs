@@ -76,6 +76,30 @@ public sealed class RestartTests
         await broker.StopAsync();
     }
 
+    [Fact]
+    public async Task A_long_durable_queue_pages_bodies_out_and_delivers_them_in_order()
+    {
+        const int n = 12_000; // well past AmqpQueue.PageOutAfter
+        await using var broker = new DurableBroker();
+        await broker.StartAsync();
+        await using var conn = await broker.ConnectAsync();
+        var ch = await conn.CreateChannelAsync();
+        await ch.QueueDeclareAsync("long", durable: true, exclusive: false, autoDelete: false);
+        static string Body(int i) => $"body-{i}-" + new string((char)('a' + i % 26), i % 300);
+        for (int i = 0; i < n; i++) await ch.BasicPublishAsync("", "long", false, s_persistent, Encoding.ASCII.GetBytes(Body(i)));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await ch.QueueDeclarePassiveAsync("long")).MessageCount < n && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var seen = new List<string>(n);
+        while (await ch.BasicGetAsync("long", autoAck: false) is { } r)
+        {
+            seen.Add(Encoding.ASCII.GetString(r.Body.Span));
+            if (seen.Count % 1000 == 0 || seen.Count == n) await ch.BasicAckAsync(r.DeliveryTag, multiple: true);
+        }
+        Assert.Equal(n, seen.Count);
+        for (int i = 0; i < n; i++) Assert.Equal(Body(i), seen[i]);
+        await broker.StopAsync();
+    }
+
     private static async Task<BasicGetResult?> GetWithin(IChannel ch, string queue)
     {
         for (int i = 0; i < 50; i++)

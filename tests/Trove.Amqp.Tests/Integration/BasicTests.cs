@@ -248,4 +248,51 @@ public class BasicTests(BrokerFixture fx)
         Assert.Equal("张三丰", System.Text.Encoding.UTF8.GetString((byte[])p.Headers["s"]!));
         Assert.Equal(-5L, p.Headers["n"]);
     }
+
+    [Theory]
+    [MemberData(nameof(BrokerFixture.Targets), MemberType = typeof(BrokerFixture))]
+    public async Task Unacked_messages_are_requeued_redelivered_when_the_connection_closes(string target)
+    {
+        await using var keeper = await fx.ConnectAsync(target);
+        await using var kch = await keeper.CreateChannelAsync();
+        var q = Name("connclose");
+        await kch.QueueDeclareAsync(q, false, false, false);
+        await PublishAsync(kch, "", q, "survivor");
+        var conn = await fx.ConnectAsync(target);
+        var ch = await conn.CreateChannelAsync();
+        var c = new Collector(ch);
+        await ch.BasicConsumeAsync(q, false, c);
+        Assert.False((await c.NextAsync())!.Redelivered);
+        await conn.AbortAsync();
+        await conn.DisposeAsync();
+        var again = await GetAsync(kch, q, autoAck: true);
+        Assert.Equal("survivor", again!.Text());
+        Assert.True(again!.Redelivered);
+        await kch.QueueDeleteAsync(q);
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokerFixture.Targets), MemberType = typeof(BrokerFixture))]
+    public async Task Consumers_on_other_connections_share_one_queue_fifo(string target)
+    {
+        await using var p = await fx.ConnectAsync(target);
+        await using var pch = await p.CreateChannelAsync();
+        var q = Name("shared");
+        await pch.QueueDeclareAsync(q, false, false, true);
+        await using var c1 = await fx.ConnectAsync(target);
+        await using var c2 = await fx.ConnectAsync(target);
+        var ch1 = await c1.CreateChannelAsync();
+        var ch2 = await c2.CreateChannelAsync();
+        var a = new Collector(ch1, ack: true);
+        var b = new Collector(ch2, ack: true);
+        await ch1.BasicConsumeAsync(q, false, a);
+        await ch2.BasicConsumeAsync(q, false, b);
+        for (int i = 0; i < 100; i++) await PublishAsync(pch, "", q, i.ToString());
+        var got = new List<int>();
+        var ga = (await a.TakeAsync(50)).Select(x => int.Parse(x.Text())).ToList();
+        var gb = (await b.TakeAsync(50)).Select(x => int.Parse(x.Text())).ToList();
+        Assert.Equal(ga.OrderBy(x => x), ga);
+        Assert.Equal(gb.OrderBy(x => x), gb);
+        Assert.Equal(Enumerable.Range(0, 100), ga.Concat(gb).OrderBy(x => x));
+    }
 }
