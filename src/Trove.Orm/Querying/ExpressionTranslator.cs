@@ -285,7 +285,7 @@ internal sealed class ExpressionTranslator
         }
         if (declaring == typeof(Math) && name == nameof(Math.Abs))
             return new ScalarShape(new FuncNode("abs", [Sql(mc.Arguments[0])]), mc.Type);
-        if (declaring?.FullName == "Trove.Sql.Db" && name == "Function")
+        if ((declaring == typeof(DbFunctions) || declaring == typeof(Trove.Sql.Db)) && name == "Function")
         {
             var fn = (string)Evaluate(mc.Arguments[0])!;
             var args = mc.Arguments[1] is NewArrayExpression arr ? arr.Expressions.Select(a => Sql(Translator.StripConvert(a))).ToList() : [Sql(mc.Arguments[1])];
