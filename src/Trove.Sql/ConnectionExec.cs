@@ -78,7 +78,16 @@ public sealed partial class Connection
         while (reader.Read())
         {
             var values = new object?[fields];
-            reader.GetValues(values!);
+            try { reader.GetValues(values!); }
+            catch (InvalidCastException)
+            {
+                // A type the driver cannot box (e.g. a PostgreSQL enum it has not mapped): read its text form.
+                for (int i = 0; i < fields; i++)
+                {
+                    try { values[i] = reader.GetValue(i); }
+                    catch (InvalidCastException) { values[i] = reader.GetFieldValue<string>(i); }
+                }
+            }
             for (int i = 0; i < fields; i++)
             {
                 var v = values[i];

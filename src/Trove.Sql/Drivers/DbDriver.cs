@@ -30,6 +30,9 @@ public abstract class DbDriver
     /// <summary>Sets a new value on a re-used parameter.</summary>
     public virtual void SetParameterValue(DbParameter parameter, object? value) => parameter.Value = value ?? DBNull.Value;
 
+    /// <summary>Called after DDL created database types (Npgsql reloads its type catalogue).</summary>
+    public virtual void TypesChanged(DbConnection connection) { }
+
     /// <summary>Begins a transaction on an open connection.</summary>
     public virtual DbTransaction BeginTransaction(DbConnection connection) => connection.BeginTransaction();
 
@@ -154,6 +157,9 @@ public sealed class NpgsqlDriver : DbDriver
         if (value is string) p.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown;
         return p;
     }
+
+    /// <inheritdoc/>
+    public override void TypesChanged(DbConnection connection) => ((NpgsqlConnection)connection).ReloadTypes();
 
     /// <inheritdoc/>
     public override void SetParameterValue(DbParameter parameter, object? value)

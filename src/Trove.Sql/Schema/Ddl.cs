@@ -11,7 +11,9 @@ internal static class Ddl
         foreach (var t in tables)
         {
             if (checkFirst && conn.HasTable(t.Name)) continue;
-            foreach (var sql in d.CreateTypesSql(t)) conn.ExecuteSql(sql);
+            bool types = false;
+            foreach (var sql in d.CreateTypesSql(t)) { conn.ExecuteSql(sql); types = true; }
+            if (types && !conn.IsMock) engine.Driver!.TypesChanged(conn.DbConnection);
             conn.ExecuteSql(d.CreateTableSql(t));
             foreach (var ix in t.Indexes) conn.ExecuteSql(d.CreateIndexSql(ix));
         }

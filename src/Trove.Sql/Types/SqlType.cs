@@ -71,8 +71,8 @@ public class SqlType
     public bool Timezone { get; init; }
     /// <summary>Boolean/Enum: render a CHECK constraint on dialects without a native type.</summary>
     public bool CreateConstraint { get; init; } = true;
-    /// <summary>Enum: use the database's native enum type (PostgreSQL CREATE TYPE) when it has one.</summary>
-    public bool NativeEnum { get; init; } = true;
+    /// <summary>Enum: use the database's native enum type (PostgreSQL CREATE TYPE) when it has one; off by default (VARCHAR + CHECK).</summary>
+    public bool NativeEnum { get; init; }
     /// <summary>Enum: the database type name (PostgreSQL) and CHECK constraint name.</summary>
     public string? EnumName { get; init; }
     /// <summary>Enum: the stored names, in declaration order.</summary>
@@ -206,7 +206,7 @@ public static class SqlTypes
     /// <summary>BLOB / BYTEA with an optional length.</summary>
     public static SqlType LargeBinary(int? length = null) => new(TypeKind.LargeBinary) { Length = length };
     /// <summary>A C# enum stored by name; <paramref name="names"/> overrides stored names per member.</summary>
-    public static EnumSqlType Enum<TEnum>(IReadOnlyDictionary<TEnum, string>? names = null, string? name = null, bool nativeEnum = true, bool createConstraint = true)
+    public static EnumSqlType Enum<TEnum>(IReadOnlyDictionary<TEnum, string>? names = null, string? name = null, bool nativeEnum = false, bool createConstraint = true)
         where TEnum : struct, System.Enum
         => new(typeof(TEnum), names?.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), name) { NativeEnum = nativeEnum, CreateConstraint = createConstraint };
     /// <summary>A JSON-serialized value stored as bytes.</summary>
