@@ -198,6 +198,7 @@ internal sealed class Evaluator
     private Func<DeclarativeBase, object?> Call(MethodCallExpression mc)
     {
         var m = mc.Method;
+        if (ExpressionTranslator.IsSqlFunction(mc)) throw Fail(mc);
         if (m.DeclaringType == typeof(OrmFunctions))
         {
             var args = mc.Arguments.Select(Build).ToArray();
