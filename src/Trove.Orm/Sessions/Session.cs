@@ -327,7 +327,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     internal void Autoflush()
     {
         CheckUsable();
-        if (Options.AutoFlush && _noAutoflush == 0 && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0)) Flush();
+        if (Options.AutoFlush && _noAutoflush == 0 && !_flushing && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0)) Flush();
     }
 
     // ---------------------------------------------------------------- dispose
