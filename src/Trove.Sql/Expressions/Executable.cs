@@ -62,9 +62,10 @@ public abstract class Executable
         dialect ??= Dialect.Sqlite;
         var cached = _cached;
         if (cached != null && ReferenceEquals(cached.Dialect, dialect)) return cached;
-        var c = new SqlCompiler(dialect);
+        var c = SqlCompiler.Rent(dialect);
         CompileStatement(c);
         var compiled = new CompiledStatement(dialect, dialect.Intern(c.Sb), c.Params.ToArray(), ReturnsRows || c.HasReturning, c.ResultTypes);
+        SqlCompiler.Return(c);
         _cached = compiled;
         return compiled;
     }

@@ -110,15 +110,16 @@ public sealed class Select : Executable
 
     internal List<FromClause> ComputeFroms(SqlCompiler c, bool correlate)
     {
-        var covered = new List<FromClause>();
-        foreach (var f in _froms) f.Flatten(covered);
-        var inferred = new List<FromClause>();
+        List<FromClause>? covered = null;
+        if (_froms.Length > 0) { covered = new List<FromClause>(); foreach (var f in _froms) f.Flatten(covered); }
+        var inferred = new List<FromClause>(2);
         foreach (var col in _columns) col.CollectFroms(inferred);
         _where?.CollectFroms(inferred);
+        if (covered == null && !correlate) return inferred; // the common case: FROM is exactly the tables used
         var result = new List<FromClause>(_froms.Length + inferred.Count);
         foreach (var f in inferred)
         {
-            if (covered.Contains(f)) continue;
+            if (covered != null && covered.Contains(f)) continue;
             if (correlate && c.IsEnclosingFrom(f)) continue;
             result.Add(f);
         }
@@ -126,7 +127,7 @@ public sealed class Select : Executable
         if (result.Count == 0 && correlate)
         {
             // Everything correlated away: keep the inferred tables (SQLAlchemy would refuse; a FROM is more useful).
-            foreach (var f in inferred) if (!covered.Contains(f)) result.Add(f);
+            foreach (var f in inferred) if (covered == null || !covered.Contains(f)) result.Add(f);
         }
         return result;
     }
