@@ -102,7 +102,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             using var reader = cmd.ExecuteReader();
             result = Buffer(reader, cs);
         }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Release(cs, cmd, cached);
         Raise(cs, cmd, start, result.RowCount);
         return result;
@@ -124,7 +124,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             result = Buffer(reader, cs);
         }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Release(cs, cmd, cached);
         Raise(cs, cmd, start, result.RowCount);
         return result;
@@ -145,7 +145,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         var cmd = Prepare(cs, parameters, out var cached);
         int n;
         try { n = cmd.ExecuteNonQuery(); }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Release(cs, cmd, cached);
         Raise(cs, cmd, start, n);
         return n;
@@ -169,7 +169,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             using var reader = cmd.ExecuteReader();
             while (reader.Read()) list.Add(map(reader));
         }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Release(cs, cmd, cached);
         Raise(cs, cmd, start, list.Count);
         return list;
@@ -190,7 +190,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             found = reader.Read();
             value = found ? map(reader) : default!;
         }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Release(cs, cmd, cached);
         Raise(cs, cmd, start, found ? 1 : 0);
         return found ? value : throw new NoResultException();
@@ -209,7 +209,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(map(reader));
         }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { Release(cs, cmd, cached: false); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Release(cs, cmd, cached);
         Raise(cs, cmd, start, list.Count);
         return list;
@@ -226,7 +226,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         var cmd = Prepare(cs, parameters, out _);
         DbDataReader reader;
         try { reader = cmd.ExecuteReader(behavior); }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { cmd.Dispose(); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Raise(cs, cmd, start, -1);
         return reader;
     }
@@ -239,7 +239,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         var cmd = Prepare(cs, parameters, out _);
         DbDataReader reader;
         try { reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false); }
-        catch (Exception e) when (Translate(e, cs, cmd) is { } t) { cmd.Dispose(); throw t; }
+        catch (Exception e) { var t = Translate(e, cs, cmd); cmd.Dispose(); if (t != null) throw t; throw; }
         Raise(cs, cmd, start, -1);
         return reader;
     }

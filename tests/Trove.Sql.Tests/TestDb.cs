@@ -7,8 +7,30 @@ public static class TestDb
 {
     public static bool PgDisabled => Environment.GetEnvironmentVariable("TROVE_PG") == "0";
 
-    public static string PgUrl => Environment.GetEnvironmentVariable("TROVE_PG_URL")
-        ?? throw new InvalidOperationException("TROVE_PG_URL is not set (run through ./test.sh, or set TROVE_PG=0 to skip PostgreSQL tests)");
+    private static readonly Lazy<string> OwnDatabase = new(CreateOwnDatabase, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// A database of our own on the test server (other test projects run at the same time against the default one
+    /// and use the same table names, e.g. "user" and "blog").
+    /// </summary>
+    public static string PgUrl => OwnDatabase.Value;
+
+    private static string CreateOwnDatabase()
+    {
+        var baseUrl = Environment.GetEnvironmentVariable("TROVE_PG_URL")
+            ?? throw new InvalidOperationException("TROVE_PG_URL is not set (run through ./test.sh, or set TROVE_PG=0 to skip PostgreSQL tests)");
+        string name = "trove_sql_tests"; // not const: a const hole would make the interpolated string a constant (no binding)
+        using (var admin = Engine.Create(baseUrl, new EngineOptions { PoolClass = Trove.Sql.Pooling.PoolKind.Null }))
+        using (var c = admin.Connect())
+        {
+            if (c.Execute(Db.Text($"select 1 from pg_database where datname = {name}")).All().Count == 0)
+            {
+                try { c.ExecuteSql("CREATE DATABASE " + name); }
+                catch (DatabaseException e) when (e.SqlState is "42P04" or "23505") { } // created concurrently
+            }
+        }
+        return Url.Parse(baseUrl).Set(database: name).Render(hidePassword: false);
+    }
 
     /// <summary>"sqlite" always; "postgresql" unless TROVE_PG=0.</summary>
     public static IEnumerable<object[]> Dialects()

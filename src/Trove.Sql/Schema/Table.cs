@@ -102,7 +102,7 @@ public sealed class Table : FromClause
 {
     private readonly List<Constraint> _constraints = new();
     private readonly List<Index> _indexes = new();
-    private string? _quotedFor; private Dialects.Dialect? _quotedDialect;
+    private Tuple<Dialects.Dialect, string>? _quoted; // one object, so readers on other threads never see a torn pair
 
     /// <summary>Defines a table in <paramref name="metadata"/> (replacing nothing: names are unique per MetaData).</summary>
     public Table(string name, MetaData metadata, params ITableElement[] elements)
@@ -180,9 +180,10 @@ public sealed class Table : FromClause
 
     internal string QuotedName(Dialects.Dialect d)
     {
-        if (ReferenceEquals(_quotedDialect, d)) return _quotedFor!;
+        var cached = _quoted;
+        if (cached != null && ReferenceEquals(cached.Item1, d)) return cached.Item2;
         var q = d.Quote(AliasName ?? Name);
-        _quotedFor = q; _quotedDialect = d;
+        _quoted = Tuple.Create(d, q);
         return q;
     }
 
