@@ -20,7 +20,8 @@ internal static class RootEmitter
         sb.Append("partial class ").AppendLine(root.Name);
         sb.AppendLine("{");
         sb.AppendLine("    /// <summary>Mappers of every entity of this model, in declaration order.</summary>");
-        sb.AppendLine("    public static global::System.Collections.Generic.IReadOnlyList<global::Trove.Orm.EntityMapper> Mappers { get; } = new global::Trove.Orm.EntityMapper[]");
+        // computed on access (not a static initializer): the root's type initializer must not reach the entities'
+        sb.AppendLine("    public static global::System.Collections.Generic.IReadOnlyList<global::Trove.Orm.EntityMapper> Mappers => new global::Trove.Orm.EntityMapper[]");
         sb.AppendLine("    {");
         foreach (var e in entities)
             sb.Append("        global::Trove.Orm.Internal.MapperOf<").Append(e.FullName).AppendLine(">.Get(),");

@@ -43,7 +43,7 @@ internal sealed class ExpressionTranslator
 
     private Shape Visit(Expression e)
     {
-        if (!UsesParameters(e)) return new ValueShape(Evaluate(e), e.Type);
+        if (!UsesParameters(e) && !IsSqlFunction(e)) return new ValueShape(Evaluate(e), e.Type);
         switch (e)
         {
             case ParameterExpression p:
@@ -285,7 +285,7 @@ internal sealed class ExpressionTranslator
         }
         if (declaring == typeof(Math) && name == nameof(Math.Abs))
             return new ScalarShape(new FuncNode("abs", [Sql(mc.Arguments[0])]), mc.Type);
-        if (declaring?.FullName == "Trove.Sql.Db" && name == "Function")
+        if ((declaring == typeof(DbFunctions) || declaring == typeof(Trove.Sql.Db)) && name == "Function")
         {
             var fn = (string)Evaluate(mc.Arguments[0])!;
             var args = mc.Arguments[1] is NewArrayExpression arr ? arr.Expressions.Select(a => Sql(Translator.StripConvert(a))).ToList() : [Sql(mc.Arguments[1])];
@@ -354,6 +354,10 @@ internal sealed class ExpressionTranslator
     // ------------------------------------------------------------------ client evaluation
 
     private bool UsesParameters(Expression e) => ParameterFinder.Uses(e);
+
+    /// <summary><c>Db.Function(...)</c> is SQL even when its arguments are constants (it cannot run on the client).</summary>
+    internal static bool IsSqlFunction(Expression e) =>
+        e is MethodCallExpression { Method.Name: "Function" } mc && (mc.Method.DeclaringType == typeof(DbFunctions) || mc.Method.DeclaringType == typeof(Trove.Sql.Db));
 
     private static object? EvaluateCollection(Expression e)
     {

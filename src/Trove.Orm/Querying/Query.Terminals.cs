@@ -213,8 +213,9 @@ public sealed partial class Query<T>
     {
         var p = k.Parameters[0];
         var vBody = new Rebind(v.Parameters[0], p).Visit(v.Body)!;
-        var make = ((Func<TKey, TValue, KeyValuePair<TKey, TValue>>)KeyValuePair.Create).Method;
-        return Expression.Lambda<Func<T, KeyValuePair<TKey, TValue>>>(Expression.Call(make, k.Body, vBody), p);
+        // the constructor comes from a compiler-built tree (no reflection lookup: trimming/AOT-safe)
+        Expression<Func<TKey, TValue, KeyValuePair<TKey, TValue>>> make = (a, b) => new KeyValuePair<TKey, TValue>(a, b);
+        return Expression.Lambda<Func<T, KeyValuePair<TKey, TValue>>>(Expression.New(((NewExpression)make.Body).Constructor!, k.Body, vBody), p);
     }
 
     private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor

@@ -52,6 +52,17 @@ public sealed partial class Session
         else _txDeleted.Add(s);
     }
 
+    /// <summary>An instance whose row a bulk DELETE removed: deleted in this transaction, gone from the identity map.</summary>
+    internal void MarkBulkDeleted(InstanceState s)
+    {
+        MapFor(s.Mapper).Remove(s);
+        if (s.InDirty) { s.InDirty = false; _dirty.Remove(s); }
+        _deleted.Remove(s);
+        s.Status = InstanceStatus.Deleted;
+        s.DeletedInFlush = true;
+        TrackDeleted(s);
+    }
+
     /// <summary>
     /// Starts a nested transaction (SAVEPOINT, emitted before the next statement). Commit it to keep its changes
     /// (RELEASE), roll it back or dispose it without committing to undo them (ROLLBACK TO SAVEPOINT).

@@ -187,11 +187,11 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
 
     // ---------------------------------------------------------------- membership
 
-    /// <summary>True when the instance is pending, persistent or deleted in this session.</summary>
+    /// <summary>True when the instance is pending or persistent in this session (marked for deletion counts until flushed).</summary>
     public bool Contains(object instance)
     {
         var s = Entity(instance)._troveState;
-        return s is not null && ReferenceEquals(s.Session, this);
+        return s is not null && ReferenceEquals(s.Session, this) && !s.DeletedInFlush;
     }
 
     /// <summary>Pending instances (added, not flushed).</summary>
@@ -327,7 +327,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     internal void Autoflush()
     {
         CheckUsable();
-        if (Options.AutoFlush && _noAutoflush == 0 && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0)) Flush();
+        if (Options.AutoFlush && _noAutoflush == 0 && !_flushing && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0)) Flush();
     }
 
     // ---------------------------------------------------------------- dispose

@@ -5,6 +5,7 @@ namespace Trove.Orm;
 public sealed partial class Session
 {
     private object?[] _args = new object?[16];
+    private bool _flushing;
 
     /// <summary>
     /// Writes pending changes: INSERTs (per table, tables ordered so referenced tables come first, rows in add
@@ -18,6 +19,7 @@ public sealed partial class Session
         if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0) return;
         var inserted = new List<InstanceState>(_new.Count);
         var deleted = new List<InstanceState>(_deleted.Count);
+        _flushing = true;
         try
         {
             var order = FlushOrder();
@@ -45,6 +47,7 @@ public sealed partial class Session
             OnFlushFailed(e);
             throw;
         }
+        finally { _flushing = false; }
         _new.Clear();
         foreach (var s in _dirty) s.InDirty = false;
         _dirty.Clear();
@@ -168,6 +171,8 @@ public sealed partial class Session
             var runner = Begin(RunnerFor(mapper));
             var entity = s.Entity;
             var version = mapper.VersionColumn;
+            // the WHERE needs the current version (and key) of an expired instance: load them first
+            if (version >= 0 && (s.Unloaded & (1UL << version)) != 0) LoadUnloaded(s);
             var mask = s.Modified;
             object? oldVersion = null;
             s.Loading = true;

@@ -1,0 +1,94 @@
+using Trove.Orm.Tests.Infrastructure;
+using Trove.Orm.Tests.Models.S004Hybrid;
+using Trove.Orm.Tests.Models.S004Types;
+using Trove.Sql;
+
+namespace Trove.Orm.Tests.Seeds;
+
+/// <summary>Seed 004 §6 (column types round trip) and §7.1–7.2 (hybrids), on SQLite and PostgreSQL.</summary>
+public class Seed004TypesHybridTests
+{
+    public static IEnumerable<object[]> Dialects() => OrmDb.Dialects();
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void S6_values_round_trip_with_their_clr_types(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        using var log = new StatementLog(engine);
+        Models.S004Types.Base.Metadata.CreateAll(engine);
+        var ddl = log.Sql.Single(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal));
+        Assert.Contains("NUMERIC(10, 2)", ddl);
+        using var session = new Trove.Orm.Session(engine);
+        var dtz = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        session.Add(new T
+        {
+            Id = 1, Big = 1L << 40, Small = 7, Flag = true, D = new DateOnly(2020, 1, 2), Dt = new DateTime(2020, 1, 2, 3, 4, 5).AddTicks(60),
+            Dtz = dtz, Tm = new TimeOnly(3, 4, 5), E = Ab.A, Pe = Color.Green, F = 1.5, N = 12.345m,
+            Blob = [0, 1, 255], S = "str", U = "中文", Txt = string.Concat(Enumerable.Repeat("long text ", 3)), Ut = "长文本",
+        });
+        session.Commit();
+        session.ExpireAll();
+        log.Clear();
+        var t = session.Get<T>(1)!;
+        Assert.Equal(["SELECT t"], log.Take());
+        Assert.Equal((1L << 40, (short)7, true), (t.Big, t.Small, t.Flag));
+        Assert.Equal(new DateOnly(2020, 1, 2), t.D);
+        Assert.Equal(new DateTime(2020, 1, 2, 3, 4, 5).AddTicks(60), t.Dt);
+        Assert.Equal(dtz.UtcDateTime, t.Dtz!.Value.UtcDateTime);
+        Assert.Equal(new TimeOnly(3, 4, 5), t.Tm);
+        Assert.Equal((Ab.A, Color.Green), (t.E, t.Pe));
+        Assert.Equal(1.5, t.F);
+        Assert.Equal(12.35m, Math.Round(t.N!.Value, 2, MidpointRounding.AwayFromZero)); // Numeric(10, 2) (SQLite stores a REAL)
+        Assert.Equal(new byte[] { 0, 1, 255 }, t.Blob);
+        Assert.Equal(("str", "中文", "long text long text long text ", "长文本"), (t.S, t.U, t.Txt, t.Ut));
+        // enums store the member name (or [EnumValue]); filters compare in the stored form
+        Assert.Equal("Green", session.Execute(Db.Text("select pe from t")).Scalar<string>());
+        Assert.Equal("a", session.Execute(Db.Text("select e from t")).Scalar<string>());
+        Assert.Single(session.Query<T>().Where(x => x.Pe == Color.Green).ToList());
+        Assert.Empty(session.Query<T>().Where(x => x.E == Ab.B).ToList());
+        session.Commit();
+
+        // a stored value outside the enum fails on reading, naming the allowed values
+        session.Execute(Db.Text("insert into t (id, e) values (3, 'z')"));
+        session.Commit();
+        var e = Assert.Throws<InvalidCastException>(() => session.Get<T>(3));
+        Assert.Contains("'z' is not among the defined enum values", e.Message);
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void S7_hybrid_property_and_method_in_sql_and_on_instances(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        Models.S004Hybrid.Base.Metadata.CreateAll(engine);
+        using var session = new Trove.Orm.Session(engine);
+        session.Add(new Interval { Start = 0, End = 100 });
+        session.Commit();
+        using var log = new StatementLog(engine);
+        var ins = session.Query<Interval>().FirstOrDefault()!;
+        Assert.Equal(100, ins.End - ins.Start);
+        Assert.Same(ins, session.Query<Interval>().Where(i => i.End - i.Start > 10).FirstOrDefault());
+        log.Clear();
+        Assert.Same(ins, session.Query<Interval>().Where(i => i.Length > 10).FirstOrDefault());
+        Assert.Contains(log.Sql, x => x.Contains("\"end\" - interval.start >", StringComparison.Ordinal));
+        Assert.Same(ins, session.Query<Interval>().Where(i => i.Bigger(10)).FirstOrDefault());
+        Assert.True(ins.Bigger(1));
+        Assert.Empty(session.Query<Interval>().Where(i => i.Bigger(200)).ToList());
+        Assert.Equal([100], session.Query<Interval>().OrderBy(i => i.Length).Select(i => i.Length).ToList());
+
+        var i2 = new Interval2 { Start = 5, End = 1 };
+        Assert.Equal(4, i2.Length);
+        i2.Length = 10;
+        Assert.Equal(15, i2.End);
+        session.Add(i2);
+        session.Commit();
+        log.Clear();
+        Assert.Same(i2, session.Query<Interval2>().Where(i => i.Length > 1).FirstOrDefault());
+        Assert.Contains(log.Sql, x => x.Contains("abs(interval2.\"end\" - interval2.start) >", StringComparison.Ordinal));
+
+        session.Add(new Interval3 { Start = 5, End = 1 });
+        session.Commit();
+        log.Clear();
+        Assert.NotNull(session.Query<Interval3>().Where(i => i.Length > 1).FirstOrDefault());
+        Assert.Contains(log.Sql, x => x.Contains("abs(interval3.\"end\" - interval3.start) >", StringComparison.Ordinal));
+    }
+}
