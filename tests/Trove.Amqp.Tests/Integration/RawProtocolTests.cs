@@ -233,10 +233,13 @@ public class RawProtocolTests(BrokerFixture fx)
     public async Task Silent_peer_is_detected_by_heartbeats(string target)
     {
         await using var c = await RawAmqpClient.ConnectAsync(fx.Port(target));
-        await c.HandshakeAsync(heartbeat: 1);
+        // 2 s, not 1 s: the broker's first heartbeat is due after ~1 s and it may close only after
+        // 4 s of silence, a margin a loaded CI machine's timer delays cannot close.
+        await c.HandshakeAsync(heartbeat: 2);
         // The broker sends heartbeats, and closes the socket after about two missed intervals.
-        var first = await c.ReadFrameAsync(TimeSpan.FromSeconds(3));
-        Assert.Equal(FrameType.Heartbeat, first!.Type);
-        Assert.True(await c.WaitClosedAsync(TimeSpan.FromSeconds(8)), "dead peer not detected");
+        var first = await c.ReadFrameAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(first);
+        Assert.Equal(FrameType.Heartbeat, first.Type);
+        Assert.True(await c.WaitClosedAsync(TimeSpan.FromSeconds(15)), "dead peer not detected");
     }
 }
