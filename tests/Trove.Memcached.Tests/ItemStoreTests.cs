@@ -22,6 +22,7 @@ public sealed class ItemStoreTests
         Set(s, "a", "123456789");
         Set(s, "b", "123456789");
         Set(s, "c", "123456789");
+        s.Clock.Advance(ItemStore.UpdateInterval);
         Assert.NotNull(Get(s, "a")); // a becomes most recent; b is now the oldest
         Set(s, "d", "123456789");
         Assert.Null(Get(s, "b"));
@@ -30,6 +31,20 @@ public sealed class ItemStoreTests
         Assert.NotNull(Get(s, "d"));
         Assert.Equal(1, s.Totals().Evictions);
         Assert.True(s.BytesUsed <= s.MemoryLimit);
+    }
+
+    [Fact]
+    public void FetchMovesAnItemAtMostOncePerUpdateInterval()
+    {
+        // memcached's ITEM_UPDATE_INTERVAL: a hit within 60 s of the last move leaves the LRU alone.
+        var s = new ItemStore(ItemStore.Cost(10) * 3, shardCount: 1);
+        Set(s, "a", "123456789");
+        Set(s, "b", "123456789");
+        Set(s, "c", "123456789");
+        Assert.NotNull(Get(s, "a")); // too soon: a stays the oldest
+        Set(s, "d", "123456789");
+        Assert.Null(Get(s, "a"));
+        Assert.NotNull(Get(s, "b"));
     }
 
     [Fact]

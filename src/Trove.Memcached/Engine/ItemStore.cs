@@ -19,6 +19,9 @@ namespace Trove.Memcached.Engine;
 /// </summary>
 public sealed class ItemStore
 {
+    /// <summary>Seconds between LRU bumps of an item on fetch (memcached's ITEM_UPDATE_INTERVAL).</summary>
+    public const int UpdateInterval = 60;
+
     /// <summary>Fixed cost of an item beyond its data: slot struct, bucket entry, array header.</summary>
     public const int ItemOverhead = 48 + 8 + 24;
 

@@ -56,11 +56,13 @@ internal sealed partial class MemcachedSession
     public async Task RunAsync(CancellationToken stopping)
     {
         var input = _conn.Input;
+        // One registration for the connection's life instead of one per ReadAsync(token): stopping
+        // cancels the pending read, which then returns IsCanceled.
+        using var stopRegistration = stopping.UnsafeRegister(static s => ((PipeReader)s!).CancelPendingRead(), input);
         while (true)
         {
-            ReadResult result;
-            try { result = await input.ReadAsync(stopping).ConfigureAwait(false); }
-            catch (OperationCanceledException) { break; }
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            if (result.IsCanceled && stopping.IsCancellationRequested) break;
             var buffer = result.Buffer;
             bool close = Process(ref buffer);
             input.AdvanceTo(buffer.Start, buffer.End);
