@@ -189,13 +189,15 @@ public sealed class OperationTests(ClusterFixture fixture)
     {
         using var mc = Client(kind);
         var p = Keys.Prefix();
-        mc.Set(p + "t", "v", TimeSpan.FromSeconds(1));
+        // memcached's clock ticks once a second, so a 1 s TTL can expire before the next command:
+        // 2 s survives one tick and is gone within 2 s.
+        mc.Set(p + "t", "v", TimeSpan.FromSeconds(2));
         Assert.True(mc.Touch(p + "t", TimeSpan.FromSeconds(100)));
         Assert.False(mc.Touch(p + "none", TimeSpan.FromSeconds(100)));
         mc.Set(p + "u", "v");
-        Assert.True(await mc.TouchAsync(p + "u", TimeSpan.FromSeconds(1)));
+        Assert.True(await mc.TouchAsync(p + "u", TimeSpan.FromSeconds(2)));
         Assert.False(await mc.TouchAsync(p + "none"));
-        await Task.Delay(2200);
+        await Task.Delay(3500);
         Assert.Equal("v", mc.Get(p + "t"));
         Assert.Null(mc.Get(p + "u"));
     }
