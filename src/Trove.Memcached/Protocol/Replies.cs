@@ -1,0 +1,41 @@
+namespace Trove.Memcached.Protocol;
+
+/// <summary>Every fixed reply of the text and meta protocols, as memcached 1.6 spells them.</summary>
+internal static class Replies
+{
+    public static ReadOnlySpan<byte> Stored => "STORED\r\n"u8;
+    public static ReadOnlySpan<byte> NotStored => "NOT_STORED\r\n"u8;
+    public static ReadOnlySpan<byte> Exists => "EXISTS\r\n"u8;
+    public static ReadOnlySpan<byte> NotFound => "NOT_FOUND\r\n"u8;
+    public static ReadOnlySpan<byte> Deleted => "DELETED\r\n"u8;
+    public static ReadOnlySpan<byte> Touched => "TOUCHED\r\n"u8;
+    public static ReadOnlySpan<byte> End => "END\r\n"u8;
+    public static ReadOnlySpan<byte> Ok => "OK\r\n"u8;
+    public static ReadOnlySpan<byte> Reset => "RESET\r\n"u8;
+    public static ReadOnlySpan<byte> Error => "ERROR\r\n"u8;
+    public static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+    public static ReadOnlySpan<byte> Value => "VALUE "u8;
+    public static ReadOnlySpan<byte> Version => "VERSION 1.6.18\r\n"u8;
+    public static ReadOnlySpan<byte> BadFormat => "CLIENT_ERROR bad command line format\r\n"u8;
+    public static ReadOnlySpan<byte> BadDataChunk => "CLIENT_ERROR bad data chunk\r\n"u8;
+    public static ReadOnlySpan<byte> InvalidExptime => "CLIENT_ERROR invalid exptime argument\r\n"u8;
+    public static ReadOnlySpan<byte> InvalidDelta => "CLIENT_ERROR invalid numeric delta argument\r\n"u8;
+    public static ReadOnlySpan<byte> NonNumeric => "CLIENT_ERROR cannot increment or decrement non-numeric value\r\n"u8;
+    public static ReadOnlySpan<byte> DeleteUsage => "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]\r\n"u8;
+    public static ReadOnlySpan<byte> StatsDetailUsage => "CLIENT_ERROR usage: stats detail on|off|dump\r\n"u8;
+    public static ReadOnlySpan<byte> TooLarge => "SERVER_ERROR object too large for cache\r\n"u8;
+    public static ReadOnlySpan<byte> OutOfMemory => "SERVER_ERROR out of memory storing object\r\n"u8;
+    public static ReadOnlySpan<byte> LineTooLong => "CLIENT_ERROR line too long\r\n"u8;
+
+    // Meta protocol.
+    public static ReadOnlySpan<byte> MetaNoop => "MN\r\n"u8;
+    public static ReadOnlySpan<byte> InvalidFlag => "CLIENT_ERROR invalid flag\r\n"u8;
+    public static ReadOnlySpan<byte> DuplicateFlag => "CLIENT_ERROR duplicate flag\r\n"u8;
+    public static ReadOnlySpan<byte> InvalidOrDuplicateFlag => "CLIENT_ERROR invalid or duplicate flag\r\n"u8;
+    public static ReadOnlySpan<byte> BadToken => "CLIENT_ERROR bad token in command line format\r\n"u8;
+    public static ReadOnlySpan<byte> InvalidMode => "CLIENT_ERROR invalid mode for ms M token\r\n"u8;
+    public static ReadOnlySpan<byte> KeyEncoding => "CLIENT_ERROR error decoding key\r\n"u8;
+
+    /// <summary>Sent to a connection over the -c limit before it is closed, as memcached does.</summary>
+    public static ReadOnlySpan<byte> TooManyConnections => "ERROR Too many open connections\r\n"u8;
+}
