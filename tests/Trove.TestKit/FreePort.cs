@@ -7,18 +7,31 @@ namespace Trove.TestKit;
 public static class FreePort
 {
     private static readonly HashSet<int> s_handedOut = new();
+    // Test projects run in parallel processes: each walks its own slice (chosen by pid) of ports below
+    // the kernel's ephemeral range (32768+), so two processes rarely hand out the same port between
+    // its check and its bind, and outgoing connections never take it.
+    private static int s_next = 10000 + (Environment.ProcessId % 140) * 150;
 
     /// <summary>A port that was free a moment ago and has not been handed out by this process before.</summary>
     public static int Get()
     {
         while (true)
         {
-            using var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
+            int port;
             lock (s_handedOut)
-                if (s_handedOut.Add(port)) return port;
+            {
+                port = s_next++;
+                if (s_next >= 31000) s_next = 10000;
+                if (!s_handedOut.Add(port)) continue;
+            }
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                l.Stop();
+                return port;
+            }
+            catch (SocketException) { }
         }
     }
 

@@ -1,0 +1,235 @@
+using Trove.Orm.Internal;
+
+namespace Trove.Orm;
+
+public sealed partial class Session
+{
+    private object?[] _args = new object?[16];
+
+    /// <summary>
+    /// Writes pending changes: INSERTs (per table, tables ordered so referenced tables come first, rows in add
+    /// order), UPDATEs of changed columns only, then DELETEs in reverse table order. On failure the transaction is
+    /// rolled back and the session needs <see cref="Rollback"/> (inside <see cref="BeginNested"/>: the savepoint
+    /// is rolled back instead).
+    /// </summary>
+    public void Flush()
+    {
+        CheckUsable();
+        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0) return;
+        var inserted = new List<InstanceState>(_new.Count);
+        var deleted = new List<InstanceState>(_deleted.Count);
+        try
+        {
+            var order = FlushOrder();
+            foreach (var mapper in order) InsertAll(mapper, inserted);
+            UpdateAll();
+            for (var i = order.Count - 1; i >= 0; i--) DeleteAll(order[i], deleted);
+        }
+        catch (Exception e)
+        {
+            // undo in-memory effects of the statements that did run: their rows are gone with the rollback
+            foreach (var s in inserted)
+            {
+                MapFor(s.Mapper).Remove(s);
+                s.HasIdentity = false;
+                s.Status = InstanceStatus.Pending;
+                s.CompareOnSet = false;
+                if (!_new.Contains(s)) _new.Add(s);
+            }
+            foreach (var s in deleted)
+            {
+                s.Status = InstanceStatus.Deleted;
+                s.DeletedInFlush = false;
+                MapFor(s.Mapper).Add(s);
+            }
+            OnFlushFailed(e);
+            throw;
+        }
+        _new.Clear();
+        foreach (var s in _dirty) s.InDirty = false;
+        _dirty.Clear();
+        _deleted.Clear();
+        foreach (var s in inserted) TrackInserted(s);
+        foreach (var s in deleted) TrackDeleted(s);
+    }
+
+    /// <summary>Mappers with pending work, ordered so that a table comes after the tables it references (ties: by name).</summary>
+    private List<EntityMapper> FlushOrder()
+    {
+        var set = new HashSet<EntityMapper>();
+        foreach (var s in _new) set.Add(s.Mapper);
+        foreach (var s in _dirty) set.Add(s.Mapper);
+        foreach (var s in _deleted) set.Add(s.Mapper);
+        return DependencySort(set);
+    }
+
+    internal static List<EntityMapper> DependencySort(IEnumerable<EntityMapper> mappers)
+    {
+        var list = mappers.OrderBy(m => m.TableName, StringComparer.Ordinal).ToList();
+        var byTable = new Dictionary<string, EntityMapper>();
+        foreach (var m in list) byTable.TryAdd(m.TableName, m);
+        var result = new List<EntityMapper>(list.Count);
+        var done = new HashSet<EntityMapper>();
+        var visiting = new HashSet<EntityMapper>();
+        void Visit(EntityMapper m)
+        {
+            if (done.Contains(m) || !visiting.Add(m)) return;
+            foreach (var c in m.Columns)
+                if (c.ForeignTable is not null && byTable.TryGetValue(c.ForeignTable, out var dep) && !ReferenceEquals(dep, m)) Visit(dep);
+            visiting.Remove(m);
+            done.Add(m);
+            result.Add(m);
+        }
+        foreach (var m in list) Visit(m);
+        return result;
+    }
+
+    private Span<object?> Args(int n)
+    {
+        if (_args.Length < n) _args = new object?[Math.Max(n, _args.Length * 2)];
+        return _args.AsSpan(0, n);
+    }
+
+    private void InsertAll(EntityMapper mapper, List<InstanceState> inserted)
+    {
+        DbRunner? runner = null;
+        var cols = mapper.Columns;
+        ulong always = 0, defaults = 0, autoinc = 0, serverDefaults = 0;
+        foreach (var c in cols)
+        {
+            if (c.AlwaysInsert) always |= c.Bit;
+            if (c.HasDefault) defaults |= c.Bit;
+            if (c.Autoincrement) autoinc |= c.Bit;
+            if (c.ServerDefault is not null) serverDefaults |= c.Bit;
+        }
+        var version = mapper.VersionColumn;
+        foreach (var s in _new)
+        {
+            if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
+            runner ??= Begin(RunnerFor(mapper));
+            var entity = s.Entity;
+            var assigned = s.Modified;
+            // a default fills a never-assigned column: write it into the instance so it reads as what was stored
+            var fill = defaults & ~assigned;
+            if (version >= 0 && (assigned & (1UL << version)) == 0) fill |= 1UL << version;
+            if (fill != 0)
+            {
+                s.Loading = true;
+                try
+                {
+                    for (var i = 0; i < cols.Count; i++)
+                        if ((fill & (1UL << i)) != 0) mapper.SetValue(entity, i, i == version ? 1 : cols[i].Default);
+                }
+                finally { s.Loading = false; }
+            }
+            var mask = (assigned | always | fill) & mapper.AllColumns;
+            var needKey = autoinc & ~assigned;
+            mask &= ~needKey;
+            var returning = needKey != 0;
+            var sql = Statements.Insert(mapper, runner.Dialect, mask, returning);
+            var n = System.Numerics.BitOperations.PopCount(mask);
+            var args = Args(n);
+            s.Loading = true;
+            try
+            {
+                var k = 0;
+                for (var i = 0; i < cols.Count; i++)
+                    if ((mask & (1UL << i)) != 0) args[k++] = mapper.GetDbValue(entity, i);
+                if (returning)
+                {
+                    using var r = runner.ExecuteReader(sql, args);
+                    if (r.Read())
+                    {
+                        var ord = 0;
+                        for (var i = 0; i < cols.Count; i++)
+                            if ((needKey & (1UL << i)) != 0) mapper.ReadColumn(entity, i, r, ord++);
+                    }
+                }
+                else runner.ExecuteNonQuery(sql, args);
+            }
+            finally { s.Loading = false; }
+            mapper.TryComputeKey(s);
+            s.Status = InstanceStatus.Persistent;
+            s.CompareOnSet = true;
+            s.Modified = 0;
+            // server defaults of omitted columns are unknown here: load them on first access
+            s.Unloaded |= serverDefaults & ~mask;
+            MapFor(mapper).Add(s);
+            inserted.Add(s);
+        }
+    }
+
+    private void UpdateAll()
+    {
+        foreach (var s in _dirty)
+        {
+            if (s.Modified == 0 || s.Status != InstanceStatus.Persistent) continue;
+            var mapper = s.Mapper;
+            var runner = Begin(RunnerFor(mapper));
+            var entity = s.Entity;
+            var version = mapper.VersionColumn;
+            var mask = s.Modified;
+            object? oldVersion = null;
+            s.Loading = true;
+            try
+            {
+                if (version >= 0)
+                {
+                    oldVersion = mapper.GetValue(entity, version);
+                    mask |= 1UL << version;
+                }
+                var sql = Statements.Update(mapper, runner.Dialect, mask);
+                var n = System.Numerics.BitOperations.PopCount(mask) + mapper.KeyColumns.Length + (version >= 0 ? 1 : 0);
+                var args = Args(n);
+                var k = 0;
+                for (var i = 0; i < mapper.Columns.Count; i++)
+                {
+                    if ((mask & (1UL << i)) == 0) continue;
+                    args[k++] = i == version ? Convert.ToInt64(oldVersion) + 1 : mapper.GetDbValue(entity, i);
+                }
+                foreach (var ki in mapper.KeyColumns) args[k++] = mapper.GetDbValue(entity, ki);
+                if (version >= 0) args[k] = oldVersion;
+                var matched = runner.ExecuteNonQuery(sql, args);
+                if (matched != 1)
+                {
+                    throw new StaleDataException(
+                        $"UPDATE statement on table '{mapper.TableName}' expected to update 1 row(s); {matched} were matched.",
+                        [entity], 1, matched);
+                }
+                if (version >= 0) mapper.SetValue(entity, version, Convert.ToInt64(oldVersion) + 1);
+            }
+            finally { s.Loading = false; }
+            s.Modified = 0;
+        }
+    }
+
+    private void DeleteAll(EntityMapper mapper, List<InstanceState> deleted)
+    {
+        foreach (var s in _deleted)
+        {
+            if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Deleted || s.DeletedInFlush) continue;
+            var runner = Begin(RunnerFor(mapper));
+            var version = mapper.VersionColumn;
+            var sql = Statements.Delete(mapper, runner.Dialect);
+            var args = Args(mapper.KeyColumns.Length + (version >= 0 ? 1 : 0));
+            s.Loading = true;
+            try
+            {
+                var k = 0;
+                foreach (var ki in mapper.KeyColumns) args[k++] = mapper.GetDbValue(s.Entity, ki);
+                if (version >= 0) args[k] = mapper.GetValue(s.Entity, version);
+            }
+            finally { s.Loading = false; }
+            var matched = runner.ExecuteNonQuery(sql, args);
+            if (matched != 1 && version >= 0)
+            {
+                throw new StaleDataException(
+                    $"DELETE statement on table '{mapper.TableName}' expected to delete 1 row(s); {matched} were matched.",
+                    [s.Entity], 1, matched);
+            }
+            MapFor(mapper).Remove(s);
+            s.DeletedInFlush = true;
+            deleted.Add(s);
+        }
+    }
+}

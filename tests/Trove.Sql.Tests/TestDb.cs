@@ -1,0 +1,49 @@
+using Trove.Sql;
+
+namespace Trove.Sql.Tests;
+
+/// <summary>Environment of the PostgreSQL tests: TROVE_PG=0 skips them; otherwise TROVE_PG_URL must be set.</summary>
+public static class TestDb
+{
+    public static bool PgDisabled => Environment.GetEnvironmentVariable("TROVE_PG") == "0";
+
+    public static string PgUrl => Environment.GetEnvironmentVariable("TROVE_PG_URL")
+        ?? throw new InvalidOperationException("TROVE_PG_URL is not set (run through ./test.sh, or set TROVE_PG=0 to skip PostgreSQL tests)");
+
+    /// <summary>"sqlite" always; "postgresql" unless TROVE_PG=0.</summary>
+    public static IEnumerable<object[]> Dialects()
+    {
+        yield return ["sqlite"];
+        if (!PgDisabled) yield return ["postgresql"];
+    }
+
+    public static Engine Open(string dialect, EngineOptions? options = null) => dialect switch
+    {
+        "sqlite" => Engine.Create("sqlite://", options),
+        _ => Engine.Create(PgUrl, options),
+    };
+}
+
+/// <summary>A fact that needs PostgreSQL: skipped (visibly) only when TROVE_PG=0.</summary>
+public sealed class PgFactAttribute : FactAttribute
+{
+    public PgFactAttribute() { if (TestDb.PgDisabled) Skip = "TROVE_PG=0: PostgreSQL tests are turned off"; }
+}
+
+/// <summary>A theory that needs PostgreSQL: skipped (visibly) only when TROVE_PG=0.</summary>
+public sealed class PgTheoryAttribute : TheoryAttribute
+{
+    public PgTheoryAttribute() { if (TestDb.PgDisabled) Skip = "TROVE_PG=0: PostgreSQL tests are turned off"; }
+}
+
+public class PgAvailability
+{
+    [PgFact]
+    public void PostgreSqlUrlIsConfigured()
+    {
+        Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TROVE_PG_URL")),
+            "TROVE_PG_URL is not set: run through ./test.sh or set TROVE_PG=0");
+        using var e = Engine.Create(TestDb.PgUrl);
+        Assert.Equal(1, e.Scalar<int>(Db.Text("select 1")));
+    }
+}
