@@ -163,6 +163,33 @@ public sealed class DirectTransportTests
         Assert.True(c.Closed.IsCancellationRequested);
     }
 
+    /// <summary>Reads one chunk, then waits only on Closed (like a blocked BLPOP) without reading.</summary>
+    private sealed class NotReadingHandler : IConnectionHandler
+    {
+        public readonly TaskCompletionSource Read = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource ClosedSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public async Task OnConnectedAsync(TroveConnection c)
+        {
+            var r = await c.Input.ReadAsync();
+            c.Input.AdvanceTo(r.Buffer.End);
+            Read.TrySetResult();
+            try { await Task.Delay(Timeout.Infinite, c.Closed); }
+            catch (OperationCanceledException) { ClosedSeen.TrySetResult(); }
+        }
+    }
+
+    [Fact]
+    public async Task A_disconnect_is_noticed_while_the_handler_is_not_reading()
+    {
+        var h = new NotReadingHandler();
+        await using var server = await TcpServerTests.StartAsync(h, direct: true);
+        var (client, s) = await ConnectAsync(server);
+        await s.WriteAsync("x"u8.ToArray());
+        await h.Read.Task.WaitAsync(Wait);
+        client.Dispose();
+        await h.ClosedSeen.Task.WaitAsync(Wait);
+    }
+
     [Fact]
     public async Task Output_written_but_not_flushed_is_sent_when_the_handler_ends()
     {

@@ -9,8 +9,8 @@ namespace Trove.Net;
 /// A <see cref="PipeReader"/> that receives from the socket only when the handler asks for more
 /// data: no receive loop, no second pipe, no writer-side synchronization. Received bytes go into
 /// pooled segments chained into a <see cref="ReadOnlySequence{T}"/> when a message spans receives.
-/// Buffering is bounded by the handler itself: a receive starts only when everything buffered has
-/// been examined, i.e. the handler cannot make progress without more bytes.
+/// A receive starts when the handler asks for bytes it does not have, or ahead of time after
+/// AdvanceTo while less than the pause threshold is buffered unconsumed.
 /// Concurrency: one handler thread calls ReadAsync/TryRead/AdvanceTo/Complete; the receive
 /// completion and <see cref="CancelPendingRead"/> may come from other threads; shared state is
 /// guarded by <c>_sync</c> and continuations are always run outside it.
@@ -23,6 +23,7 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
     private readonly Socket _socket;
     private readonly TroveConnection _connection;
     private readonly object _sync = new();
+    private readonly long _pauseThreshold;
     private readonly Receiver _args;
     private ManualResetValueTaskSourceCore<ReadResult> _source;
 
@@ -40,8 +41,9 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
     private CancellationToken _regToken;
     private CancellationTokenRegistration _reg;
 
-    public SocketReader(Socket socket, TroveConnection connection, bool inlineContinuations)
+    public SocketReader(Socket socket, TroveConnection connection, bool inlineContinuations, long pauseThreshold)
     {
+        _pauseThreshold = pauseThreshold;
         _socket = socket;
         _connection = connection;
         _args = new Receiver(this);
@@ -118,9 +120,20 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
     /// <inheritdoc />
     public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
     {
+        if (AdvanceLocked(consumed, examined)) StartReceive();
+    }
+
+    /// <summary>
+    /// Moves the consumed/examined marks; returns true when a receive should start now. Receiving
+    /// ahead (while the handler works on the reply, or waits on something else such as a blocked
+    /// BLPOP) is what notices a client that disconnects while the handler is not reading; it stops
+    /// while unconsumed input exceeds the pause threshold.
+    /// </summary>
+    private bool AdvanceLocked(SequencePosition consumed, SequencePosition examined)
+    {
         lock (_sync)
         {
-            if (_head is null) { _examinedAll = true; return; }
+            if (_head is null) { _examinedAll = true; return StartAheadLocked(); }
             var (cSeg, cIndex) = Resolve(consumed);
             var (eSeg, eIndex) = Resolve(examined);
             _examinedAll = eSeg.RunningIndex + eIndex >= _lastEnd;
@@ -138,7 +151,17 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
                 _tail.Written = 0;
                 _tail.Reset();
             }
+            return StartAheadLocked();
         }
+    }
+
+    private bool StartAheadLocked()
+    {
+        if (_receiving || _eof || _completed) return false;
+        long unconsumed = _head is null ? 0 : _tail!.RunningIndex + _tail.Written - (_head.RunningIndex + _headIndex);
+        if (unconsumed >= _pauseThreshold) return false;
+        _receiving = true;
+        return true;
     }
 
     private (Segment, int) Resolve(SequencePosition p)

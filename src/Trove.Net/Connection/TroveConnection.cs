@@ -34,7 +34,8 @@ public sealed class TroveConnection : IDuplexPipe
         LastActivityTicks = Environment.TickCount64;
         if (options.DirectTransport)
         {
-            _reader = new SocketReader(socket, this, options.HandlerScheduler == PipeScheduler.Inline);
+            _reader = new SocketReader(socket, this, options.HandlerScheduler == PipeScheduler.Inline,
+                options.InputPauseThreshold);
             _writer = new SocketWriter(socket, this);
             return;
         }

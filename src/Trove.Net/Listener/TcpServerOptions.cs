@@ -50,8 +50,8 @@ public sealed class TcpServerOptions
     /// Use the direct transport: <see cref="TroveConnection.Input"/> receives from the socket only
     /// when the handler asks for more bytes, and <see cref="TroveConnection.Output"/>'s FlushAsync
     /// sends straight to the socket (no pipes, no receive or send loop). Backpressure is the pending
-    /// send; input buffering is bounded by what the handler needs to parse one message, so
-    /// <see cref="InputPauseThreshold"/> and <see cref="OutputPauseThreshold"/> do not apply.
+    /// send, so <see cref="OutputPauseThreshold"/> does not apply; receiving ahead of the handler
+    /// stops at <see cref="InputPauseThreshold"/> unconsumed bytes.
     /// Also on when the environment variable TROVE_DIRECT_TRANSPORT is 1.
     /// </summary>
     public bool DirectTransport { get; set; } = Environment.GetEnvironmentVariable("TROVE_DIRECT_TRANSPORT") == "1";
