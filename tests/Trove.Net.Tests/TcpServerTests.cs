@@ -9,7 +9,7 @@ namespace Trove.Net.Tests;
 public sealed class TcpServerTests
 {
     /// <summary>Echoes every byte back; ends on client close or server shutdown.</summary>
-    private sealed class EchoHandler : IConnectionHandler
+    internal sealed class EchoHandler : IConnectionHandler
     {
         public TcpServer? Server;
         public async Task OnConnectedAsync(TroveConnection c)
@@ -31,7 +31,7 @@ public sealed class TcpServerTests
     }
 
     /// <summary>Writes output forever without reading; records how much FlushAsync let through.</summary>
-    private sealed class FloodHandler : IConnectionHandler
+    internal sealed class FloodHandler : IConnectionHandler
     {
         public long Written;
         public async Task OnConnectedAsync(TroveConnection c)
@@ -47,9 +47,9 @@ public sealed class TcpServerTests
         }
     }
 
-    private static async Task<TcpServer> StartAsync(IConnectionHandler h, Action<TcpServerOptions>? configure = null)
+    internal static async Task<TcpServer> StartAsync(IConnectionHandler h, bool direct, Action<TcpServerOptions>? configure = null)
     {
-        var o = new TcpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        var o = new TcpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), DirectTransport = direct };
         configure?.Invoke(o);
         var s = new TcpServer(o, h);
         if (h is EchoHandler e) e.Server = s;
@@ -58,7 +58,7 @@ public sealed class TcpServerTests
         return s;
     }
 
-    private static async Task<string> ReadSomeAsync(NetworkStream s, int want)
+    internal static async Task<string> ReadSomeAsync(NetworkStream s, int want)
     {
         var buf = new byte[want];
         int got = 0;
@@ -72,10 +72,12 @@ public sealed class TcpServerTests
         return Encoding.ASCII.GetString(buf, 0, got);
     }
 
-    [Fact]
-    public async Task Echo_round_trip_and_counters()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Echo_round_trip_and_counters(bool direct)
     {
-        await using var server = await StartAsync(new EchoHandler());
+        await using var server = await StartAsync(new EchoHandler(), direct);
         using var client = new TcpClient();
         await client.ConnectAsync(server.LocalEndPoint);
         var s = client.GetStream();
@@ -87,10 +89,12 @@ public sealed class TcpServerTests
         Assert.True(server.Stats.Commands >= 1);
     }
 
-    [Fact]
-    public async Task Connections_over_the_limit_get_the_reject_message_and_are_closed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Connections_over_the_limit_get_the_reject_message_and_are_closed(bool direct)
     {
-        await using var server = await StartAsync(new EchoHandler(), o =>
+        await using var server = await StartAsync(new EchoHandler(), direct, o =>
         {
             o.MaxConnections = 2;
             o.RejectMessage = "ERROR Too many open connections\r\n"u8.ToArray();
@@ -109,11 +113,13 @@ public sealed class TcpServerTests
         Assert.Equal("still", await ReadSomeAsync(a.GetStream(), 5));
     }
 
-    [Fact]
-    public async Task A_client_that_does_not_read_holds_back_the_writer()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_that_does_not_read_holds_back_the_writer(bool direct)
     {
         var flood = new FloodHandler();
-        await using var server = await StartAsync(flood, o => o.OutputPauseThreshold = 256 * 1024);
+        await using var server = await StartAsync(flood, direct, o => o.OutputPauseThreshold = 256 * 1024);
         using var client = new TcpClient { ReceiveBufferSize = 64 * 1024 };
         await client.ConnectAsync(server.LocalEndPoint);
         await Task.Delay(1000);
@@ -126,10 +132,12 @@ public sealed class TcpServerTests
         Assert.Equal(first, second);
     }
 
-    [Fact]
-    public async Task Stop_closes_idle_connections_and_stops_accepting()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stop_closes_idle_connections_and_stops_accepting(bool direct)
     {
-        var server = await StartAsync(new EchoHandler(), o => o.ShutdownGrace = TimeSpan.FromSeconds(2));
+        var server = await StartAsync(new EchoHandler(), direct, o => o.ShutdownGrace = TimeSpan.FromSeconds(2));
         var ep = server.LocalEndPoint;
         using var client = new TcpClient();
         await client.ConnectAsync(ep);
@@ -140,10 +148,12 @@ public sealed class TcpServerTests
         await Assert.ThrowsAnyAsync<SocketException>(() => late.ConnectAsync(ep));
     }
 
-    [Fact]
-    public async Task Idle_connections_are_closed_after_the_timeout()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Idle_connections_are_closed_after_the_timeout(bool direct)
     {
-        await using var server = await StartAsync(new EchoHandler(), o => o.IdleTimeout = TimeSpan.FromMilliseconds(500));
+        await using var server = await StartAsync(new EchoHandler(), direct, o => o.IdleTimeout = TimeSpan.FromMilliseconds(500));
         using var client = new TcpClient();
         await client.ConnectAsync(server.LocalEndPoint);
         var sw = System.Diagnostics.Stopwatch.StartNew();

@@ -15,8 +15,10 @@ public sealed class TroveConnection : IDuplexPipe
 {
     private static long s_nextId;
     private readonly Socket _socket;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
+    private readonly Pipe? _input;
+    private readonly Pipe? _output;
+    private readonly SocketReader? _reader;
+    private readonly SocketWriter? _writer;
     private readonly CancellationTokenSource _closed = new();
     private readonly ILogger _log;
     private int _shutdown;
@@ -28,6 +30,15 @@ public sealed class TroveConnection : IDuplexPipe
         Id = Interlocked.Increment(ref s_nextId);
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
+        ConnectedAt = DateTimeOffset.UtcNow;
+        LastActivityTicks = Environment.TickCount64;
+        if (options.DirectTransport)
+        {
+            _reader = new SocketReader(socket, this, options.HandlerScheduler == PipeScheduler.Inline,
+                options.InputPauseThreshold);
+            _writer = new SocketWriter(socket, this);
+            return;
+        }
         var pool = MemoryPool<byte>.Shared;
         _input = new Pipe(new PipeOptions(pool, readerScheduler: options.HandlerScheduler,
             writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: options.InputPauseThreshold,
@@ -35,8 +46,6 @@ public sealed class TroveConnection : IDuplexPipe
         _output = new Pipe(new PipeOptions(pool, readerScheduler: PipeScheduler.Inline,
             writerScheduler: options.HandlerScheduler, pauseWriterThreshold: options.OutputPauseThreshold,
             resumeWriterThreshold: options.OutputPauseThreshold / 2, minimumSegmentSize: 4096, useSynchronizationContext: false));
-        ConnectedAt = DateTimeOffset.UtcNow;
-        LastActivityTicks = Environment.TickCount64;
     }
 
     /// <summary>Process-wide unique, increasing connection id (redis CLIENT ID).</summary>
@@ -67,10 +76,10 @@ public sealed class TroveConnection : IDuplexPipe
     public object? Tag { get; set; }
 
     /// <summary>Bytes from the client.</summary>
-    public PipeReader Input => _input.Reader;
+    public PipeReader Input => _reader ?? _input!.Reader;
 
     /// <summary>Bytes to the client. FlushAsync waits while the client is not reading (backpressure).</summary>
-    public PipeWriter Output => _output.Writer;
+    public PipeWriter Output => _writer ?? _output!.Writer;
 
     /// <summary>Cancelled when the connection is closed by either side or aborted.</summary>
     public CancellationToken Closed => _closed.Token;
@@ -89,6 +98,11 @@ public sealed class TroveConnection : IDuplexPipe
 
     internal async Task RunAsync(IConnectionHandler handler)
     {
+        if (_reader is not null)
+        {
+            await RunDirectAsync(handler).ConfigureAwait(false);
+            return;
+        }
         var receive = ReceiveLoopAsync();
         var send = SendLoopAsync();
         try
@@ -103,17 +117,54 @@ public sealed class TroveConnection : IDuplexPipe
         {
             // The handler is done: it must not read or write any more. Let the send loop drain what
             // was already flushed, then close.
-            await _output.Writer.CompleteAsync().ConfigureAwait(false);
-            await _input.Reader.CompleteAsync().ConfigureAwait(false);
+            await _output!.Writer.CompleteAsync().ConfigureAwait(false);
+            await _input!.Reader.CompleteAsync().ConfigureAwait(false);
         }
         await send.ConfigureAwait(false);
         Shutdown();
         await receive.ConfigureAwait(false);
     }
 
+    private async Task RunDirectAsync(IConnectionHandler handler)
+    {
+        try
+        {
+            await handler.OnConnectedAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogWarning(ex, "connection {Id} from {Remote}: handler failed", Id, RemoteEndPoint);
+        }
+        finally
+        {
+            // The handler is done: send what it wrote but did not flush, then close.
+            try { await _writer!.CompleteAsync().ConfigureAwait(false); }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException) { }
+            Shutdown();
+            _reader!.Complete();
+        }
+    }
+
+    /// <summary>Counts bytes received by the direct transport.</summary>
+    internal void OnReceived(int n)
+    {
+        BytesIn += n;
+        LastActivityTicks = Environment.TickCount64;
+    }
+
+    /// <summary>Counts bytes sent by the direct transport.</summary>
+    internal void OnSent(int n)
+    {
+        BytesOut += n;
+        LastActivityTicks = Environment.TickCount64;
+    }
+
+    /// <summary>The client has gone or shut down its sending side: wake anything waiting on Closed.</summary>
+    internal void OnInputEnded() => TryCancelClosed();
+
     private async Task ReceiveLoopAsync()
     {
-        var writer = _input.Writer;
+        var writer = _input!.Writer;
         Exception? error = null;
         try
         {
@@ -143,7 +194,7 @@ public sealed class TroveConnection : IDuplexPipe
 
     private async Task SendLoopAsync()
     {
-        var reader = _output.Reader;
+        var reader = _output!.Reader;
         try
         {
             while (true)

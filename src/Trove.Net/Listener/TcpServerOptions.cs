@@ -45,4 +45,14 @@ public sealed class TcpServerOptions
     /// completed the receive, saving a thread-pool hop per read; measured faster for small requests.
     /// </summary>
     public PipeScheduler HandlerScheduler { get; set; } = PipeScheduler.Inline;
+
+    /// <summary>
+    /// Use the direct transport: <see cref="TroveConnection.Input"/> receives from the socket only
+    /// when the handler asks for more bytes, and <see cref="TroveConnection.Output"/>'s FlushAsync
+    /// sends straight to the socket (no pipes, no receive or send loop). Backpressure is the pending
+    /// send, so <see cref="OutputPauseThreshold"/> does not apply; receiving ahead of the handler
+    /// stops at <see cref="InputPauseThreshold"/> unconsumed bytes.
+    /// Also on when the environment variable TROVE_DIRECT_TRANSPORT is 1.
+    /// </summary>
+    public bool DirectTransport { get; set; } = Environment.GetEnvironmentVariable("TROVE_DIRECT_TRANSPORT") == "1";
 }
