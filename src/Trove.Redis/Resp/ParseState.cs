@@ -98,34 +98,7 @@ public sealed class ParseState : IReadOnlyList<ReadOnlyMemory<byte>>
     public bool TryGetDouble(int i, out double value) => TryParseDouble(_args[i].Span, out value);
 
     /// <summary>Redis's string2ll: optional '-', digits, no leading zeros (except "0"), fits in 64 bits.</summary>
-    public static bool TryParseLong(ReadOnlySpan<byte> s, out long value)
-    {
-        value = 0;
-        if (s.Length == 0 || s.Length > 20) return false;
-        if (s.Length == 1 && s[0] == (byte)'0') return true;
-        bool neg = s[0] == (byte)'-';
-        int p = neg ? 1 : 0;
-        if (p >= s.Length || s[p] < (byte)'1' || s[p] > (byte)'9') return false;
-        ulong v = 0;
-        for (; p < s.Length; p++)
-        {
-            uint d = (uint)(s[p] - '0');
-            if (d > 9) return false;
-            if (v > (ulong.MaxValue - d) / 10) return false;
-            v = v * 10 + d;
-        }
-        if (neg)
-        {
-            if (v > (ulong)long.MaxValue + 1) return false;
-            value = (long)(0 - v);
-        }
-        else
-        {
-            if (v > long.MaxValue) return false;
-            value = (long)v;
-        }
-        return true;
-    }
+    public static bool TryParseLong(ReadOnlySpan<byte> s, out long value) => Engine.Types.NumberFormat.TryParseInt64(s, out value);
 
     /// <summary>
     /// strtod-like parse accepting what Redis accepts for a double ("1.5", "-3", "1e10", "inf",
