@@ -64,23 +64,8 @@ public sealed partial class Query<T>
         var w = new SqlWriter(runner.Dialect);
         w.Append("DELETE FROM ");
         w.Ident(mapper.TableName);
-        if (t.Model.Where.Count > 0)
-        {
-            w.Append(" WHERE ");
-            SelectModel.And(t.Model.Where).Render(w);
-        }
         var fetch = sync == Synchronize.Fetch;
-        if (fetch) Returning(w, mapper);
-        var sql = w.Sb.ToString();
-        int count;
-        var keys = new List<object?[]>();
-        if (fetch)
-        {
-            using var r = runner.ExecuteReader(sql, w.Args.ToArray());
-            while (r.Read()) keys.Add(ReadKeyRow(r, mapper));
-            count = keys.Count;
-        }
-        else count = runner.ExecuteNonQuery(sql, w.Args.ToArray());
+        int count = Run(w, runner, mapper, t.Model.Where, fetch, out var keys);
 
         if (sync == Synchronize.Evaluate) foreach (var s in Matching(mapper, where!)) Session.MarkBulkDeleted(s);
         else if (fetch) foreach (var s in ByKeys(mapper, keys)) Session.MarkBulkDeleted(s);
@@ -157,23 +142,8 @@ public sealed partial class Query<T>
                 if (paren) w.Append(')');
             }
         }
-        if (t.Model.Where.Count > 0)
-        {
-            w.Append(" WHERE ");
-            SelectModel.And(t.Model.Where).Render(w);
-        }
         var fetch = sync == Synchronize.Fetch;
-        if (fetch) Returning(w, mapper);
-        var sql = w.Sb.ToString();
-        int count;
-        var keys = new List<object?[]>();
-        if (fetch)
-        {
-            using var r = runner.ExecuteReader(sql, w.Args.ToArray());
-            while (r.Read()) keys.Add(ReadKeyRow(r, mapper));
-            count = keys.Count;
-        }
-        else count = runner.ExecuteNonQuery(sql, w.Args.ToArray());
+        int count = Run(w, runner, mapper, t.Model.Where, fetch, out var keys);
 
         if (sync == Synchronize.Evaluate)
         {
@@ -208,6 +178,27 @@ public sealed partial class Query<T>
             }
         }
         finally { s.Loading = false; }
+    }
+
+    /// <summary>
+    /// Finishes a bulk UPDATE/DELETE: the query's WHERE, RETURNING of the keys when the session is
+    /// synchronized by fetch, then runs it. Returns the rows matched; <paramref name="keys"/> holds
+    /// the fetched keys (empty without fetch).
+    /// </summary>
+    private static int Run(SqlWriter w, Internal.DbRunner runner, EntityMapper mapper, List<SqlNode> where, bool fetch, out List<object?[]> keys)
+    {
+        if (where.Count > 0)
+        {
+            w.Append(" WHERE ");
+            SelectModel.And(where).Render(w);
+        }
+        if (fetch) Returning(w, mapper);
+        var sql = w.Sb.ToString();
+        keys = new List<object?[]>();
+        if (!fetch) return runner.ExecuteNonQuery(sql, w.Args.ToArray());
+        using var r = runner.ExecuteReader(sql, w.Args.ToArray());
+        while (r.Read()) keys.Add(ReadKeyRow(r, mapper));
+        return keys.Count;
     }
 
     private static void Returning(SqlWriter w, EntityMapper mapper)
