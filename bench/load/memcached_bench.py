@@ -10,37 +10,10 @@ bench/results/memcached.md unless --no-write).
 Run one benchmark at a time on the machine:  flock /tmp/trove-bench.lock bench/load/memcached_bench.py
 """
 import argparse, os, re, socket, statistics, subprocess, sys, tempfile, time
+from benchlib import TICK_US, cpu_ticks, free_port, rss_bytes, wait_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-
-def wait_port(port, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close(); return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listening on %d" % port)
-
-
-def cpu_ticks(pid):
-    stat = open("/proc/%d/stat" % pid).read()
-    rest = stat[stat.rindex(")") + 2:].split()
-    return int(rest[11]) + int(rest[12])
-
-
-def rss(pid):
-    for line in open("/proc/%d/status" % pid):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 class Server:
@@ -136,7 +109,7 @@ def main():
                     srv = servers[k]
                     before = cpu_ticks(srv.pid)
                     ops, tps = memcaslap(srv.port, cfg, args.seconds)
-                    cpu_us = (cpu_ticks(srv.pid) - before) * 1e6 / TICK / ops
+                    cpu_us = (cpu_ticks(srv.pid) - before) * TICK_US / ops
                     results.setdefault((workload, k), []).append((tps, cpu_us))
                     print("%-12s %-10s run %d: %8d ops/s  %.2f us CPU/request" % (workload, k, run + 1, tps, cpu_us), flush=True)
     finally:
@@ -147,10 +120,10 @@ def main():
         srv = Server(k, memory_mb=1024)
         try:
             time.sleep(1)
-            before = rss(srv.pid)
+            before = rss_bytes(srv.pid)
             load_items(srv.port, args.items)
             time.sleep(1)
-            memory[k] = (rss(srv.pid) - before) / args.items
+            memory[k] = (rss_bytes(srv.pid) - before) / args.items
             print("memory %-10s %.1f bytes/item" % (k, memory[k]), flush=True)
         finally:
             srv.stop()

@@ -12,45 +12,10 @@ Usage: flock /tmp/trove-bench.lock /usr/bin/python3 bench/load/redis_bench.py [-
 Needs: dotnet, a Release build of src/Trove.Host, redis-server, redis-benchmark, redis-cli.
 """
 import argparse, os, socket, statistics, subprocess, sys, tempfile, time
+from benchlib import TICK_US, cpu_ticks, free_port, rss_bytes, wait_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TESTS = ["SET", "GET", "INCR", "LPUSH", "LPOP", "SADD", "HSET", "ZADD"]
-HZ = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_port(port, proc, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited")
-        try:
-            socket.create_connection(("127.0.0.1", port), 1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("server did not listen on %d" % port)
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        rest = f.read().rsplit(")", 1)[1].split()
-    return int(rest[11]) + int(rest[12])
-
-
-def rss(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 OPTIONS = {"trove_dll": os.path.join(ROOT, "src", "Trove.Host", "bin", "Release", "net10.0", "trove.dll")}
@@ -79,7 +44,7 @@ def bench(port, pid, test, pipeline, n):
             rps = float(parts[1])
     if rps is None:
         raise RuntimeError("no result for %s: %s" % (test, out))
-    cpu_us_per_req = (after - before) / HZ * 1e6 / n
+    cpu_us_per_req = (after - before) * TICK_US / n
     return rps, cpu_us_per_req
 
 
@@ -94,12 +59,12 @@ def memory(servers, keys):
     for name, (proc, port) in servers.items():
         subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], stdout=subprocess.DEVNULL, check=True)
         time.sleep(1)
-        base = rss(proc.pid)
+        base = rss_bytes(proc.pid)
         with open(proto, "rb") as f:
             subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=f, stdout=subprocess.DEVNULL, check=True)
         time.sleep(2)
         dbsize = subprocess.run(["redis-cli", "-p", str(port), "DBSIZE"], capture_output=True, text=True).stdout.strip()
-        result[name] = (rss(proc.pid) - base, dbsize)
+        result[name] = (rss_bytes(proc.pid) - base, dbsize)
     return result
 
 

@@ -7,43 +7,10 @@ Usage: /usr/bin/python3 bench/load/redis_types_bench.py [--runs 5] [--requests 2
 Each redis-benchmark run holds /tmp/trove-bench.lock so that team benchmarks do not overlap.
 """
 import argparse, os, socket, statistics, subprocess, sys, tempfile, time
+from benchlib import TICK_US, cpu_ticks, free_port, rss_bytes, wait_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TESTS = ["lpush", "lpop", "sadd", "hset", "zadd", "spop", "lrange_100"]
-TICK_US = 1_000_000 / os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=900):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("server on port %d did not start" % port)
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # fields 14 and 15 of the whole line
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def bench(port, pid, test, pipeline, requests):
@@ -75,10 +42,10 @@ def main():
     trove = subprocess.Popen([os.path.join(ROOT, "trove"), "redis", "--port", str(tport)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_port(rport)
-        wait_port(tport)
+        wait_port(rport, timeout=900)
+        wait_port(tport, timeout=900)
         servers = {"redis": (rport, redis.pid), "trove": (tport, trove.pid)}
-        rss0 = {k: rss_kb(p) for k, (_, p) in servers.items()}
+        rss0 = {k: rss_bytes(p) // 1024 for k, (_, p) in servers.items()}
         results = {}
         for pipeline in (1, 16):
             for test in TESTS:
@@ -89,7 +56,7 @@ def main():
                         rps, us = bench(port, pid, test, pipeline, args.requests)
                         results.setdefault((pipeline, test, name), []).append((rps, us))
                         print("P%-2d %-10s %-5s run %d: %10.0f req/s %6.2f us CPU/req" % (pipeline, test, name, run + 1, rps, us), flush=True)
-        rss1 = {k: rss_kb(p) for k, (_, p) in servers.items()}
+        rss1 = {k: rss_bytes(p) // 1024 for k, (_, p) in servers.items()}
         commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
         lines = ["# Trove.Redis collection types vs redis-server 7.0 (redis-benchmark)", "",
                  "Commit %s, %s, 2 cores shared with other builds (noisy: the servers were alternated run by run"

@@ -7,35 +7,9 @@ Shapes: one list of n 16-byte values; one set, one hash (field and value 16 byte
 sorted set of n members; and n/10 small hashes of 10 fields each.
 """
 import argparse, os, socket, subprocess, tempfile, time
+from benchlib import free_port, rss_bytes, wait_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=900):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("server on port %d did not start" % port)
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def cmd(*args):
@@ -68,16 +42,16 @@ def main():
         trove = subprocess.Popen([os.path.join(ROOT, "trove"), "redis", "--port", str(tport)],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_port(rport)
-            wait_port(tport)
+            wait_port(rport, timeout=900)
+            wait_port(tport, timeout=900)
             growth = {}
             for name, port, proc in (("redis", rport, redis), ("trove", tport, trove)):
                 time.sleep(1)
-                before = rss_kb(proc.pid)
+                before = rss_bytes(proc.pid) // 1024
                 subprocess.run(["flock", "/tmp/trove-bench.lock", "redis-cli", "-p", str(port), "--pipe"],
                                input=payload, capture_output=True, timeout=600)
                 time.sleep(2)
-                growth[name] = rss_kb(proc.pid) - before
+                growth[name] = rss_bytes(proc.pid) // 1024 - before
             rows.append((title, growth["redis"], growth["trove"]))
             print("%-40s redis %8d KiB  trove %8d KiB  ratio %.2f" % (title, growth["redis"], growth["trove"], growth["trove"] / max(1, growth["redis"])), flush=True)
         finally:
