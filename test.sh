@@ -21,8 +21,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || { echo "apt-get install failed"; exit 1; }
 fi
-# The Debian packages start their services; the tests start private instances instead.
-for svc in redis-server memcached rabbitmq-server postgresql; do
+# The Debian packages may start their services; the tests start private instances instead. Stop a
+# service only if its server runs: `service rabbitmq-server stop` on a stopped broker runs rabbitmqctl,
+# which leaves an epmd daemon behind.
+for pair in redis-server:redis-server memcached:memcached rabbitmq-server:beam.smp postgresql:postgres; do
+  svc=${pair%%:*}; proc=${pair#*:}
+  pgrep -x "$proc" >/dev/null 2>&1 || continue
   (command -v systemctl >/dev/null && systemctl stop "$svc") >/dev/null 2>&1 || true
   (command -v service >/dev/null && service "$svc" stop) >/dev/null 2>&1 || true
 done
