@@ -241,10 +241,11 @@ public sealed class CompoundSelect : Executable
             var s = _selects[i];
             if (s.HasOrderOrLimit)
             {
-                // SQLite does not allow a parenthesized SELECT in a compound; a subquery works everywhere.
+                // SQLite does not allow a parenthesized SELECT in a compound; a subquery works everywhere, and
+                // PostgreSQL (before 16) and MySQL need it named.
                 sb.Append("SELECT * FROM (");
                 c.Depth++; s.CompileSelect(c, false); c.Depth--;
-                sb.Append(')');
+                sb.Append(") AS anon_").Append(i + 1);
             }
             else
             {
@@ -273,7 +274,7 @@ public sealed class CompoundSelect : Executable
 
     private sealed class CompoundFrom(CompoundSelect inner) : FromClause
     {
-        internal override void CompileFrom(SqlCompiler c) { c.Sb.Append('('); c.Depth++; inner.CompileStatement(c); c.Depth--; c.Sb.Append(')'); }
+        internal override void CompileFrom(SqlCompiler c) { c.Sb.Append('('); c.Depth++; inner.CompileStatement(c); c.Depth--; c.Sb.Append(") AS anon_1"); }
         internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.CompoundFrom); inner.AppendKey(k); }
     }
 }
