@@ -132,6 +132,29 @@ public class CacheTests
     }
 
     [Fact]
+    public void TypesAndAliasesBuiltPerCallStillHit()
+    {
+        var cache = new StatementCache(Pg);
+        Executable Build(long n)
+        {
+            var u2 = b.User.Alias("u2");
+            return Db.Select(b.Create.Cast<string>(), b.Create.Cast<string>(SqlTypes.String(10)), u2.C.Get<string>("name"))
+                .Join(u2, u2.C.Get<long>("id") == b.BlogId).Where(b.BlogId > n);
+        }
+        Assert.Equal(CompileCacheStatus.Generated, cache.Compile(Build(1)).CacheStatus);
+        var hit = cache.Compile(Build(2));
+        Assert.Equal(CompileCacheStatus.Cached, hit.CacheStatus);
+        Assert.Equal("SELECT CAST(blog.\"create\" AS VARCHAR), CAST(blog.\"create\" AS VARCHAR(10)), u2.name FROM blog JOIN \"user\" AS u2 ON u2.id = blog.id WHERE blog.id > $1", hit.Sql);
+        // Other type settings, another alias name: other entries.
+        Assert.Equal(CompileCacheStatus.Generated, cache.Compile(Db.Select(b.Create.Cast<string>(SqlTypes.String(20)))).CacheStatus);
+        Assert.Equal(CompileCacheStatus.Generated, cache.Compile(Db.Select(b.Create.Cast<string>(SqlTypes.String(10, collation: "C")))).CacheStatus);
+        Assert.Equal(CompileCacheStatus.Cached, cache.Compile(Db.Select(b.Create.Cast<string>(SqlTypes.String(20)))).CacheStatus);
+        var u3 = b.User.Alias("u3");
+        Assert.Equal(CompileCacheStatus.Generated, cache.Compile(Db.Select(u3.C.Get<string>("name"))).CacheStatus);
+        Assert.Equal(CompileCacheStatus.Generated, cache.Compile(Db.Select(u3.C.Get<string?>("username"))).CacheStatus);
+    }
+
+    [Fact]
     public void MySqlOffsetBeforeLimitKeepsParameterOrderOnHits()
     {
         var cache = new StatementCache(My);
