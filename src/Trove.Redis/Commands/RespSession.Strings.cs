@@ -81,6 +81,8 @@ public sealed partial class RespSession
         }
         Db.Set(Args[1], Args.ToArray(2), expireAt, keepTtl);
         Dirty();
+        if (expArg != 0 && Keyspace.WriteLog is not null)
+            Propagate(Propagation.Set, Args.Memory(1), Args.Memory(2), Propagation.PxAt, Propagation.Number(expireAt));
         if (get) Writer.WriteBulkOrNull(old); else Writer.WriteOk();
     }
 
@@ -111,6 +113,8 @@ public sealed partial class RespSession
         if (!TryGetExpireAt(2, unit, false, out long at)) return;
         Db.Set(Args[1], Args.ToArray(3), at);
         Dirty();
+        if (Keyspace.WriteLog is not null)
+            Propagate(Propagation.Set, Args.Memory(1), Args.Memory(3), Propagation.PxAt, Propagation.Number(at));
         Writer.WriteOk();
     }
 
@@ -148,8 +152,8 @@ public sealed partial class RespSession
         if (!TryGetString(1, out var v)) return;
         if (v is not null)
         {
-            if (at > 0) { Db.SetExpire(Args[1], at); Dirty(); }
-            else if (persist && Db.GetExpire(Args[1]) > 0) { Db.SetExpire(Args[1], 0); Dirty(); }
+            if (at > 0) { Db.SetExpire(Args[1], at); Dirty(); PropagateExpireAt(1, at); }
+            else if (persist && Db.GetExpire(Args[1]) > 0) { Db.SetExpire(Args[1], 0); Dirty(); Propagate(Propagation.Persist, Args.Memory(1)); }
         }
         Writer.WriteBulkOrNull(v);
     }

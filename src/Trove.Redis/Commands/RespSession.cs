@@ -110,7 +110,10 @@ public sealed partial class RespSession : IKeyWatcher
     public CommandDef? Current { get; private set; }
 
     /// <summary>True while EXEC runs queued commands: blocking commands must not block then.</summary>
-    public bool InExec { get; private set; }
+    public bool InExec { get => _inExec || _loading; private set => _inExec = value; }
+
+    private bool _inExec;
+    private bool _loading;
 
     /// <summary>CLIENT SETNAME.</summary>
     public string? Name { get; set; }
@@ -231,6 +234,7 @@ public sealed partial class RespSession : IKeyWatcher
         int pos = 0;
         lock (Keyspace.Sync)
         {
+            Keyspace.RefreshClock();
             while (true)
             {
                 int start = pos;
@@ -251,6 +255,8 @@ public sealed partial class RespSession : IKeyWatcher
                     break;
                 }
             }
+            // Before the replies go out: an acknowledged write is in the log.
+            Keyspace.WriteLog?.Flush();
         }
         return pos;
     }
@@ -303,7 +309,30 @@ public sealed partial class RespSession : IKeyWatcher
         def.Calls++;
         def.Handler(this);
         // EXEC logs its queued commands one by one through this same path.
-        if (Keyspace.Dirty != dirty && (def.Flags & CommandFlags.NoMulti) == 0 && Keyspace.WriteLog is { } log) log.Append(Db.Index, Args);
+        if (Keyspace.Dirty != dirty && (def.Flags & CommandFlags.NoMulti) == 0 && Keyspace.WriteLog is { } log)
+        {
+            if (_propagate is { } rewritten) log.Append(Db.Index, rewritten);
+            else log.Append(Db.Index, Args);
+        }
+        _propagate = null;
+    }
+
+    private ReadOnlyMemory<byte>[]? _propagate;
+
+    /// <summary>
+    /// Records <paramref name="args"/> in the write log instead of the command as the client sent
+    /// it (Redis's rewriteClientCommandVector): a blocking pop served at once is logged as the
+    /// pop it did (BLPOP as LPOP), so replaying the log never blocks and does the same change.
+    /// </summary>
+    internal void Propagate(params ReadOnlyMemory<byte>[] args) => _propagate = args;
+
+    /// <summary>
+    /// Logs a relative or absolute expiry set on the key at <paramref name="keyArg"/> as
+    /// PEXPIREAT key ms, as Redis does, so a replay later sets the same deadline.
+    /// </summary>
+    private void PropagateExpireAt(int keyArg, long at)
+    {
+        if (Keyspace.WriteLog is not null) Propagate(Propagation.PExpireAt, Args.Memory(keyArg), Propagation.Number(at));
     }
 
     private void WriteUnknownCommand()
