@@ -267,16 +267,24 @@ public sealed partial class RespSession
             if (by == long.MinValue) { Writer.WriteError("ERR decrement would overflow"); return; }
             by = -by;
         }
-        if (!TryGetString(1, out var v)) return;
+        // One lookup for the read and the write (the key is hashed once).
+        int slot = Db.FindSlot(Args[1]);
         long cur = 0;
-        if (v is not null && !ParseState.TryParseLong(v, out cur)) { WriteNotInteger(); return; }
+        if (slot >= 0)
+        {
+            Keyspace.KeyspaceHits++;
+            if (Db.Table.ValueAt(slot) is not byte[] v) { WriteWrongType(); return; }
+            if (!ParseState.TryParseLong(v, out cur)) { WriteNotInteger(); return; }
+        }
+        else Keyspace.KeyspaceMisses++;
         if ((by > 0 && cur > long.MaxValue - by) || (by < 0 && cur < long.MinValue - by))
         {
             Writer.WriteError(Errors.Overflow);
             return;
         }
         long result = cur + by;
-        Db.Set(Args[1], RedisNumbers.LongToBytes(result), keepTtl: true);
+        if (slot >= 0) Db.ReplaceAt(slot, Args[1], RedisNumbers.LongToBytes(result));
+        else Db.Set(Args[1], RedisNumbers.LongToBytes(result));
         Dirty();
         Writer.WriteInteger(result);
     }

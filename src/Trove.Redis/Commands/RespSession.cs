@@ -249,7 +249,8 @@ public sealed partial class RespSession : IKeyWatcher
                 }
                 if (Args.Count == 0) continue;
                 Execute();
-                if (_closing || _blocked is not null || Writer.Pending > OutputHighWater)
+                // The loop transport bounds output itself (it stops reading while replies wait).
+                if (_closing || _blocked is not null || (_loop is null && Writer.Pending > OutputHighWater))
                 {
                     _stalled = true;
                     break;
@@ -266,7 +267,13 @@ public sealed partial class RespSession : IKeyWatcher
     {
         _connection?.CountCommands();
         _server.CommandsProcessed++;
-        var def = s_table.Find(Args[0]);
+        // Clients repeat commands (a pipeline of SETs): try the last one before the table.
+        var def = _lastDef;
+        if (def is null || !ParseState.EqualsUpper(Args[0], def.UpperName))
+        {
+            def = s_table.Find(Args[0]);
+            if (def is not null) _lastDef = def;
+        }
         if (def is null)
         {
             FlagTransaction();
@@ -318,6 +325,7 @@ public sealed partial class RespSession : IKeyWatcher
     }
 
     private ReadOnlyMemory<byte>[]? _propagate;
+    private CommandDef? _lastDef;
 
     /// <summary>
     /// Records <paramref name="args"/> in the write log instead of the command as the client sent
@@ -471,10 +479,11 @@ public sealed partial class RespSession : IKeyWatcher
         }
         else _softLimitSince = 0;
         _pushes.Enqueue(message);
+        if (Interlocked.Exchange(ref _wakePending, 1) != 0) return;
+        if (_loop is not null) _loop.Wake();
         // Wake the subscriber's read loop from the thread pool, not inline: the pipe would run the
         // subscriber's continuation on this (publishing) thread, inside the publisher's command.
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s._input?.CancelPendingRead(), this, preferLocal: false);
+        else ThreadPool.UnsafeQueueUserWorkItem(static s => s._input?.CancelPendingRead(), this, preferLocal: false);
     }
 
     private int _wakePending;

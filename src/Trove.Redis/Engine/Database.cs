@@ -161,6 +161,17 @@ public sealed class Database
         SignalReady(key);
     }
 
+    /// <summary>
+    /// Replaces the value of the live key in <paramref name="slot"/> (from <see cref="FindSlot"/>
+    /// in the same command), keeping its expiry: a read-modify-write (INCR) without a second lookup.
+    /// </summary>
+    public void ReplaceAt(int slot, ReadOnlySpan<byte> key, object value)
+    {
+        _table.SetValueAt(slot, value);
+        SignalModified(key);
+        SignalReady(key);
+    }
+
     /// <summary>Adds a key known to be absent (call <see cref="Get"/> first). The keyspace keeps <paramref name="key"/>.</summary>
     public void Add(byte[] key, object value)
     {
