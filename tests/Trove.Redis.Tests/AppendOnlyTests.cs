@@ -111,6 +111,22 @@ public sealed class AppendOnlyTests : IDisposable
     }
 
     [Fact]
+    public async Task Spop_is_logged_as_the_removal_it_made()
+    {
+        await using var server = new RedisServer(new RedisConfig { Port = 0 });
+        var log = new CapturingLog();
+        server.Keyspace.WriteLog = log;
+        await server.StartAsync();
+        await using var c = await RespClient.ConnectAsync(server.EndPoint.Port);
+        await c.CallAsync("SADD", "s", "a", "b", "c", "d");
+        var one = (await c.CallAsync("SPOP", "s")).Split("\r\n")[1];
+        var two = (await c.CallAsync("SPOP", "s", "2")).Split("\r\n");
+        await c.CallAsync("SPOP", "s", "5");
+        lock (server.Keyspace.Sync)
+            Assert.Equal(["0:SADD s a b c d", "0:SREM s " + one, $"0:SREM s {two[2]} {two[4]}", "0:SPOP s 5"], log.Lines);
+    }
+
+    [Fact]
     public async Task Restart_from_the_aof_keeps_what_blocked_pops_took()
     {
         await using (var server = new RedisServer(AofConfig()))

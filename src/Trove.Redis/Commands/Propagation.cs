@@ -20,6 +20,7 @@ internal static class Propagation
     public static readonly byte[] PxAt = "PXAT"u8.ToArray();
     public static readonly byte[] PExpireAt = "PEXPIREAT"u8.ToArray();
     public static readonly byte[] Persist = "PERSIST"u8.ToArray();
+    public static readonly byte[] SRem = "SREM"u8.ToArray();
 
     /// <summary>LPOP or RPOP.</summary>
     public static byte[] Pop(bool left) => left ? LPop : RPop;
