@@ -212,6 +212,8 @@ public sealed class AppendOnlyTests : IDisposable
             File.Copy(Path.Combine(_dir, "appendonly.aof"), Path.Combine(peerDir, "appendonly.aof"));
             await using var peer = await PeerServer.StartRedisAsync("--dir", peerDir, "--appendonly", "yes");
             await using var c = await RespClient.ConnectAsync(peer.Port);
+            // redis-server answers -LOADING while it reads the file after it started listening.
+            for (int i = 0; i < 500 && (await c.CallAsync("PING")).StartsWith("-LOADING", StringComparison.Ordinal); i++) await Task.Delay(10);
             Assert.Equal("*2\r\n$1\r\n1\r\n$1\r\n2\r\n", await c.CallAsync("LRANGE", "q", "0", "-1"));
             Assert.Equal("$1\r\nv\r\n", await c.CallAsync("HGET", "h", "f"));
         }
