@@ -39,6 +39,14 @@ public sealed partial class RespSession
     private long _needBytes;
     private Timer? _blockTimer;
     private long _blockDeadline;
+    private long _loopWritten;
+
+    /// <summary>
+    /// Reply bytes handed to the loop transport and not yet sent (what the client has not read):
+    /// counted against client-output-buffer-limit with the queued pub/sub messages. Read from
+    /// publishers' threads, so approximate by a few in-flight bytes.
+    /// </summary>
+    private long TransportPending => _loop is null || _connection is null ? 0 : Math.Max(0, Volatile.Read(ref _loopWritten) - _connection.BytesOut);
 
     /// <summary>A session driven by an event-loop transport through <paramref name="loop"/>.</summary>
     public RespSession(RedisServer server, Trove.Net.TroveConnection? connection, ILoopControl loop)
@@ -59,6 +67,7 @@ public sealed partial class RespSession
         // A large bulk still arriving: do not parse its header again until all of it is here.
         if (_closing || input.Length < _needBytes) return 0;
         Writer.Retarget(output);
+        _stalled = false;
         int consumed;
         fixed (byte* p = input)
         {
@@ -74,10 +83,28 @@ public sealed partial class RespSession
         }
         _needBytes = _parser.NeedBytes;
         Writer.Commit();
+        Volatile.Write(ref _loopWritten, _loopWritten + Writer.Committed);
         if (_closing) _loop!.CloseAfterSend();
         else if (_blocked is { } b) ParkBlocked(b);
+        else if (_stalled && consumed < input.Length) ParkForOutput();
         return consumed;
     }
+
+    /// <summary>
+    /// More than <see cref="OutputHighWater"/> bytes of replies wait for a client that is slow to
+    /// read them (10,000 pipelined GETs of a large value): stop running its commands until the
+    /// transport has sent most of them, so a client that never reads cannot grow server memory.
+    /// The transport does not call back when output drains, so a short timer checks.
+    /// </summary>
+    private void ParkForOutput()
+    {
+        _loop!.Park();
+        _outputParked = true;
+        _outputTimer ??= new Timer(static s => ((ILoopControl)s!).Wake(), _loop, 2, 2);
+    }
+
+    private bool _outputParked;
+    private Timer? _outputTimer;
 
     private void ParkBlocked(PendingBlock b)
     {
@@ -104,6 +131,13 @@ public sealed partial class RespSession
         {
             Writer.WriteRaw(msg);
             Interlocked.Add(ref _pushBytes, -msg.Length);
+        }
+        if (_outputParked && TransportPending <= OutputHighWater / 4)
+        {
+            _outputParked = false;
+            _outputTimer?.Dispose();
+            _outputTimer = null;
+            _loop!.Unpark();
         }
         if (_blocked is { } b)
         {
@@ -132,6 +166,7 @@ public sealed partial class RespSession
             }
         }
         Writer.Commit();
+        Volatile.Write(ref _loopWritten, _loopWritten + Writer.Committed);
         if (_closing) _loop!.CloseAfterSend();
     }
 
@@ -141,6 +176,8 @@ public sealed partial class RespSession
         _closing = true;
         _blockTimer?.Dispose();
         _blockTimer = null;
+        _outputTimer?.Dispose();
+        _outputTimer = null;
         lock (Keyspace.Sync) Cleanup();
         _server.Unregister(this);
     }

@@ -249,8 +249,7 @@ public sealed partial class RespSession : IKeyWatcher
                 }
                 if (Args.Count == 0) continue;
                 Execute();
-                // The loop transport bounds output itself (it stops reading while replies wait).
-                if (_closing || _blocked is not null || (_loop is null && Writer.Pending > OutputHighWater))
+                if (_closing || _blocked is not null || Writer.Pending + TransportPending > OutputHighWater)
                 {
                     _stalled = true;
                     break;
@@ -458,8 +457,8 @@ public sealed partial class RespSession : IKeyWatcher
     private long _pushBytes;
     private long _softLimitSince;
 
-    /// <summary>Bytes queued for this client by PUBLISH and not yet written (INFO/CLIENT LIST omem).</summary>
-    public long PendingPushBytes => Interlocked.Read(ref _pushBytes);
+    /// <summary>Bytes queued for this client (PUBLISH) or written and not yet sent (INFO/CLIENT LIST omem).</summary>
+    public long PendingPushBytes => Interlocked.Read(ref _pushBytes) + TransportPending;
 
     /// <summary>
     /// Queues a pushed message (already encoded for this client's protocol) and wakes the session.
@@ -468,7 +467,7 @@ public sealed partial class RespSession : IKeyWatcher
     /// </summary>
     internal void EnqueuePush(byte[] message)
     {
-        long total = Interlocked.Add(ref _pushBytes, message.Length);
+        long total = Interlocked.Add(ref _pushBytes, message.Length) + TransportPending;
         var cfg = _server.Config;
         long now = Environment.TickCount64;
         if (cfg.PubSubHardLimit > 0 && total > cfg.PubSubHardLimit) { Kill("output buffer hard limit"); return; }

@@ -54,6 +54,9 @@ public sealed class RespWriter
 
     private IBufferWriter<byte> Target => _target;
 
+    /// <summary>Bytes committed since the last <see cref="Retarget"/>.</summary>
+    public long Committed => _committed;
+
     /// <summary>Hands what was written to the pipe (call before FlushAsync).</summary>
     public void Commit()
     {
@@ -84,6 +87,7 @@ public sealed class RespWriter
         {
             Commit();
             Target.Write(bytes);
+            _committed += bytes.Length;
             return;
         }
         bytes.CopyTo(Reserve(bytes.Length));

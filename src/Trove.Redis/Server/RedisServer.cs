@@ -14,7 +14,7 @@ namespace Trove.Redis.Server;
 /// TCP listener (Trove.Net). <see cref="StartAsync"/> listens; <see cref="StopAsync"/> (or
 /// SHUTDOWN) stops. Every connection is served by a <see cref="RespSession"/>.
 /// </summary>
-public sealed class RedisServer : IConnectionHandler, IAsyncDisposable
+public sealed class RedisServer : IConnectionHandler, ILoopHandler, IAsyncDisposable
 {
     private readonly ILogger _log;
     private readonly List<TcpServer> _listeners = new();
@@ -171,15 +171,62 @@ public sealed class RedisServer : IConnectionHandler, IAsyncDisposable
                 // Replies are bounded by the session's own high-water mark; keep the pipes modest.
                 OutputPauseThreshold = 1 << 20,
                 InputPauseThreshold = 1 << 20,
-                // No pipes between socket and session: redis-benchmark -P 1 SET/GET, 5 alternated
-                // rounds, server CPU per request 6.5 us (pipes) -> 5.5-6.3 us (direct); every Redis test passes on it.
+                // Only for the pipe transport (TROVE_REDIS_TRANSPORT=pipes): no pipes between socket
+                // and session; redis-benchmark -P 1 SET/GET, 5 alternated rounds, server CPU per
+                // request 6.5 us (pipes) -> 5.5-6.3 us (direct).
                 DirectTransport = true,
+                // io-threads as in redis.conf: event-loop threads (default 1, as Redis's one
+                // thread: every command takes the one engine lock, so more loops mostly contend).
+                LoopThreads = LoopThreads(),
+                MaxInputBuffer = RespSession.QueryBufferLimit,
             };
-            var server = new TcpServer(options, this, _log);
+            var server = UsePipes ? new TcpServer(options, (IConnectionHandler)this, _log) : new TcpServer(options, (ILoopHandler)this, _log);
             server.Start();
             _listeners.Add(server);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The async pipe transport instead of the event loop (TROVE_REDIS_TRANSPORT=pipes): the
+    /// session's RunAsync path; kept as the fallback and for comparison.
+    /// </summary>
+    private static bool UsePipes => Environment.GetEnvironmentVariable("TROVE_REDIS_TRANSPORT") == "pipes";
+
+    private int LoopThreads()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("TROVE_LOOP_THREADS"), out int env) && env > 0) return env;
+        return int.TryParse(Config.Other.GetValueOrDefault("io-threads"), out int n) && n > 0 ? n : 1;
+    }
+
+    /// <inheritdoc />
+    public ILoopSession Open(LoopContext context) => new LoopSession(this, context);
+
+    /// <summary>Connects Trove.Net's event-loop callbacks to a <see cref="RespSession"/>.</summary>
+    private sealed class LoopSession : ILoopSession, ILoopControl
+    {
+        private readonly LoopContext _context;
+        private readonly RespSession _session;
+
+        public LoopSession(RedisServer server, LoopContext context)
+        {
+            _context = context;
+            _session = new RespSession(server, context.Connection, this);
+        }
+
+        public int OnInput(ReadOnlySpan<byte> input, LoopOutput output) => _session.OnInput(input, output);
+
+        public void OnWake(LoopOutput output) => _session.OnWake(output);
+
+        public void OnClosed() => _session.OnClosed();
+
+        public void Park() => _context.Park();
+
+        public void Unpark() => _context.Unpark();
+
+        public void Wake() => _context.Wake();
+
+        public void CloseAfterSend() => _context.CloseAfterSend();
     }
 
     /// <inheritdoc />
