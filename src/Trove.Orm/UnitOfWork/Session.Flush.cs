@@ -16,15 +16,18 @@ public sealed partial class Session
     public void Flush()
     {
         CheckUsable();
-        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0) return;
+        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0 && !HasRelationWork) return;
         var inserted = new List<InstanceState>(_new.Count);
         var deleted = new List<InstanceState>(_deleted.Count);
         _flushing = true;
         try
         {
+            PrepareRelationships();
             var order = FlushOrder();
             foreach (var mapper in order) InsertAll(mapper, inserted);
+            BeforeUpdates();
             UpdateAll();
+            FlushLinkRows();
             for (var i = order.Count - 1; i >= 0; i--) DeleteAll(order[i], deleted);
         }
         catch (Exception e)
@@ -110,6 +113,7 @@ public sealed partial class Session
         {
             if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
             runner ??= Begin(RunnerFor(mapper));
+            BeforeInsert(s);
             var entity = s.Entity;
             var assigned = s.Modified;
             // a default fills a never-assigned column: write it into the instance so it reads as what was stored
