@@ -52,6 +52,7 @@ internal static class Emitter
         if (core.HasSchema) CoreEmitter.EmitSchema(sb, m, core);
 
         for (var i = 0; i < m.Columns.Count; i++) EmitColumnProperty(sb, m.Columns[i], i);
+        RelationshipEmitter.EmitProperties(sb, m);
 
         foreach (var h in m.Hybrids.Where(h => h.LambdaSource is not null))
             sb.Append("    private static readonly global::System.Linq.Expressions.Expression<").Append(h.FuncType).Append("> __TroveHybrid_").Append(h.Name).Append(" = ").Append(h.LambdaSource).AppendLine(";");
@@ -223,6 +224,7 @@ internal static class Emitter
                 .Append(string.Join(", ", c.EnumMembers.Select(x => x.Stored)).Replace("\"", "\\\"")).AppendLine("\"),");
             sb.AppendLine("        };");
         }
+        RelationshipEmitter.EmitMapperMembers(sb, m);
         sb.AppendLine("    }");
     }
 
@@ -263,7 +265,7 @@ internal static class Emitter
         sb.AppendLine("    {");
         if (d.HasGet)
         {
-            if (rel.Property is not null && rel.ConcreteType.Length > 0) sb.Append("        ").Append(d.GetModifiers).Append("get => field ??= new ").Append(rel.ConcreteType).AppendLine("();");
+            if (rel is not null && rel.Concrete.Length > 0) sb.Append("        ").Append(d.GetModifiers).Append("get => field ??= new ").Append(rel.Concrete).AppendLine("();");
             else sb.Append("        ").Append(d.GetModifiers).AppendLine("get => field;");
         }
         if (d.HasSet) sb.Append("        ").Append(d.SetModifiers).Append(d.IsInit ? "init" : "set").AppendLine(" => field = value;");

@@ -78,7 +78,7 @@ internal sealed class EntityModel
     public string RootBase = "";
     public List<ColumnModel> Columns = new();
     public List<PropertyDecl> PlainProperties = new();
-    public List<(string Property, string ElementType, string Kind, string ConcreteType)> Relationships = new();
+    public List<RelationshipModel> Relationships = new();
     public List<HybridModel> Hybrids = new();
     public List<(string? Name, List<string> Columns)> UniqueConstraints = new();
     public List<(string Name, List<string> Columns, bool Unique)> Indexes = new();

@@ -113,8 +113,9 @@ internal static class ModelBuilder
             var rel = RelationshipOf(p.Type);
             if (rel is not null)
             {
-                model.Relationships.Add((p.Name, rel.Value.Element, rel.Value.Kind, rel.Value.Concrete));
-                model.PlainProperties.Add(decl);
+                var rm = RelationshipBuilder.Build(p, decl, rel.Value.Element, rel.Value.Kind, rel.Value.Concrete);
+                model.Relationships.Add(rm);
+                if (!model.Mapped) model.PlainProperties.Add(decl);
                 continue;
             }
             var col = ColumnOf(p, decl, cls, report);
@@ -176,7 +177,7 @@ internal static class ModelBuilder
         return model;
     }
 
-    private static PropertyDecl DeclOf(IPropertySymbol p)
+    internal static PropertyDecl DeclOf(IPropertySymbol p)
     {
         var d = new PropertyDecl { Name = p.Name, Type = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier | SymbolDisplayMiscellaneousOptions.UseSpecialTypes)) };
         if (p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is PropertyDeclarationSyntax syn)
@@ -196,7 +197,7 @@ internal static class ModelBuilder
         return d;
     }
 
-    private static (string Element, string Kind, string Concrete)? RelationshipOf(ITypeSymbol t)
+    internal static (string Element, string Kind, string Concrete)? RelationshipOf(ITypeSymbol t)
     {
         var fq = SymbolDisplayFormat.FullyQualifiedFormat;
         if (t is INamedTypeSymbol nt && t.TypeKind == TypeKind.Class && IsUnderDeclarativeBase(nt))

@@ -16,19 +16,20 @@ public sealed partial class Session
     public void Flush()
     {
         CheckUsable();
-        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0) return;
+        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0 && !HasRelationWork) return;
         var inserted = new List<InstanceState>(_new.Count);
         var deleted = new List<InstanceState>(_deleted.Count);
         _flushing = true;
         try
         {
+            PrepareRelationships();
             var order = FlushOrder();
-            // per table, UPDATEs then INSERTs (SQLAlchemy's save_obj order)
-            foreach (var mapper in order)
-            {
-                UpdateAll(mapper);
-                InsertAll(mapper, inserted);
-            }
+            foreach (var mapper in order) InsertAll(mapper, inserted);
+            BeforeUpdates();
+            // per table in dependency order; rows in key order, equal SET lists on one prepared command
+            if (_dirty.Count > 0)
+                foreach (var mapper in DependencySort(_dirty.Select(d => d.Mapper).Distinct())) UpdateAll(mapper);
+            FlushLinkRows();
             for (var i = order.Count - 1; i >= 0; i--) DeleteAll(order[i], deleted);
         }
         catch (Exception e)
@@ -118,6 +119,7 @@ public sealed partial class Session
         {
             if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
             runner ??= Begin(RunnerFor(mapper));
+            BeforeInsert(s);
             var entity = s.Entity;
             var assigned = s.Modified;
             // a default fills a never-assigned column: write it into the instance so it reads as what was stored
