@@ -146,16 +146,21 @@ public static class RelationshipEvents
     internal static void RawUnlink(DeclarativeBase target, RelationshipMap rev, DeclarativeBase item)
     {
         var ts = target._troveState;
-        if (ts is not null && (ts.RelLoaded & rev.Bit) == 0 && ts.Status != InstanceStatus.Pending && ts.HasIdentity) return;
+        var loaded = ts is null || (ts.RelLoaded & rev.Bit) != 0 || ts.Status == InstanceStatus.Pending || !ts.HasIdentity;
         if (rev.IsCollection)
         {
-            if (rev.Kind == RelationKind.Dynamic) return;
+            if (!loaded || rev.Kind == RelationKind.Dynamic) return;
             if (rev.Owner.GetRelated(target, rev.Index) is RelationCollection coll) coll.RawRemove(item);
         }
-        else if (ReferenceEquals(rev.Owner.GetRelated(target, rev.Index), item))
+        else if (!loaded || ReferenceEquals(rev.Owner.GetRelated(target, rev.Index), item))
         {
+            // an unloaded reference pointed at the item (the item held the target): it is now known to be empty
             rev.Owner.SetRelated(target, rev.Index, null);
-            if (ts is not null) ts.RelChanged |= rev.Bit;
+            if (ts is not null)
+            {
+                ts.RelLoaded |= rev.Bit;
+                ts.RelChanged |= rev.Bit;
+            }
         }
     }
 
