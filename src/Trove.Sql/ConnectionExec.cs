@@ -39,6 +39,9 @@ public sealed partial class Connection
 
     private DatabaseException? Translate(Exception e, CompiledStatement cs, DbCommand cmd)
     {
+        // a failed statement was still sent: listeners see it (RowCount -1), as SQLAlchemy's before_cursor_execute
+        // log shows the failing INSERT before its ROLLBACK
+        Raise(cs, cmd, Stopwatch.GetTimestamp(), -1);
         if (e is TroveSqlException) return null;
         var ps = Engine.Options.HideParameters ? null : ParameterValues(cmd);
         return Engine.Driver?.Translate(e, cs.Sql, ps);

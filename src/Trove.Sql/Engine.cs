@@ -73,7 +73,7 @@ public sealed class Engine : IDisposable, IAsyncDisposable
     public bool IsMock => _mock != null;
     internal Action<CompiledStatement>? MockExecutor => _mock;
 
-    /// <summary>Raised after every statement on every connection of this engine (sessions included).</summary>
+    /// <summary>Raised after every statement on every connection of this engine (sessions included); a statement the database rejected is raised too, with RowCount -1, before its exception propagates.</summary>
     public event EventHandler<StatementExecutedEventArgs>? StatementExecuted;
     internal bool HasListeners => StatementExecuted != null;
 
