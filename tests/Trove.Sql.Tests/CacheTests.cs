@@ -256,6 +256,31 @@ public class CacheTests
     }
 
     [Fact]
+    public void LongInListsWithASharedParameter()
+    {
+        // Past 16 values the walk indexes sites in a dictionary; a shared parameter after the list must still be
+        // recognised as the same one, and a fresh statement of the same shape must get its own values.
+        var cache = new StatementCache(Pg);
+        Executable Build(long start, bool share)
+        {
+            var p = Db.Value(start);
+            var q = share ? p : Db.Value(start);
+            return Db.Select(b.Name).Where(b.UserId.In(Enumerable.Range(0, 100).Select(i => start + i)) & (b.UserId != p) & (b.Create.Cast<long>() != q));
+        }
+        foreach (var share in new[] { true, false })
+        {
+            var first = cache.Compile(Build(1, share));
+            var hit = cache.Compile(Build(1000, share));
+            Assert.Equal(CompileCacheStatus.Cached, hit.CacheStatus);
+            var fresh = new StatementCache(Pg, 0).Compile(Build(1000, share));
+            Assert.Equal(fresh.Sql, hit.Sql);
+            Assert.Equal(fresh.Parameters, hit.Parameters);
+            Assert.Equal(102, hit.Parameters.Count);
+        }
+        Assert.Equal(2, cache.Count); // shared vs separate parameters: two plans
+    }
+
+    [Fact]
     public void ClientDefaultsAreEvaluatedPerExecution()
     {
         using var e = Engine.Create("sqlite://");
