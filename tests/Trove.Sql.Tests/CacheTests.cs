@@ -338,7 +338,7 @@ public class CacheTests
         Assert.Equal(0, e.CompiledCache.Count);
         Assert.Equal(0, e.CompiledCache.Hits + e.CompiledCache.Misses);
         Assert.Equal([CompileCacheStatus.Disabled, CompileCacheStatus.Disabled], statuses);
-        Assert.Matches(@"\[caching disabled \d+\.\d{5}s\] \(1\)", w.ToString());
+        Assert.Matches(@"\[caching disabled \d+\.\d{5}s\] \(1,\)", w.ToString());
     }
 
     [Fact]
