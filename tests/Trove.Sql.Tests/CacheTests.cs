@@ -327,6 +327,31 @@ public class CacheTests
     }
 
     [Fact]
+    public void ConcurrentCompilesWhilePruning()
+    {
+        // Four threads, more shapes than the cache holds: entries are added, hit and pruned concurrently, and every
+        // compilation must still equal an uncached one.
+        var cache = new StatementCache(Lite, 4);
+        var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                int shape = (i * 7 + t) % 12;
+                var stmt = Db.Select(b.Name, Db.Value(i).Label("c" + shape)).Where(b.UserId == (long)i);
+                var got = cache.Compile(stmt);
+                var want = new StatementCache(Lite, 0).Compile(stmt);
+                if (got.Sql != want.Sql || !got.Parameters.SequenceEqual(want.Parameters)) errors.Add($"{t}/{i}: {got.Sql}");
+            }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        Assert.All(threads, th => Assert.True(th.Join(TimeSpan.FromSeconds(60))));
+        Assert.Empty(errors);
+        Assert.True(cache.Count <= 6 + 4, $"count {cache.Count}"); // 1.5 × capacity, plus entries added during a prune
+        Assert.True(cache.Hits > 0 && cache.Misses > 12, $"hits {cache.Hits} misses {cache.Misses}");
+    }
+
+    [Fact]
     public void SizeZeroDisablesCaching()
     {
         var w = new StringWriter();
