@@ -16,6 +16,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# Server variants: "trove-pipes" is `trove memcached` with the event loop off (TROVE_EVENT_LOOP=0),
+# i.e. the same session over the async pipe transport, for transport A/B runs (--servers).
+TROVE_ENV = {"trove": {}, "trove-pipes": {"TROVE_EVENT_LOOP": "0"}}
+
+
 class Server:
     def __init__(self, kind, memory_mb=1024):
         self.kind, self.port = kind, free_port()
@@ -30,7 +35,8 @@ class Server:
         else:
             cmd = ["dotnet", os.path.join(ROOT, "src/Trove.Host/bin/Release/net10.0/trove.dll"), "memcached",
                    "--allow-control-keys"] + common
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = dict(os.environ, **TROVE_ENV.get(kind, {}))
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         wait_port(self.port)
         if kind == "memcached":
             self.pid = self.proc.pid  # memcached writes -P only with -d
@@ -93,18 +99,23 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--items", type=int, default=1_000_000)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--servers", default="memcached,trove",
+                    help="comma list of memcached, trove, trove-pipes (alternated run by run)")
     args = ap.parse_args()
+    kinds = args.servers.split(",")
+    troves = [k for k in kinds if k != "memcached"]
     subprocess.run(["dotnet", "build", os.path.join(ROOT, "src/Trove.Host"), "-c", "Release", "-nologo", "-v", "q"],
                    check=True, stdout=subprocess.DEVNULL)
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     results = {}
-    servers = {k: Server(k) for k in ("memcached", "trove")}
+    servers = {k: Server(k) for k in kinds}
     try:
         for workload, cfg in (("get/set 9:1", "memcached_mix.cfg"), ("set only", "memcached_set.cfg")):
             for k in servers:  # warm-up (JIT, tables), not recorded
                 memcaslap(servers[k].port, cfg, 3)
             for run in range(args.runs):
-                order = ("memcached", "trove") if run % 2 == 0 else ("trove", "memcached")
+                # Rotate which server goes first, so no server always runs right after another.
+                order = kinds[run % len(kinds):] + kinds[:run % len(kinds)]
                 for k in order:
                     srv = servers[k]
                     before = cpu_ticks(srv.pid)
@@ -116,7 +127,7 @@ def main():
         for s in servers.values():
             s.stop()
     memory = {}
-    for k in ("memcached", "trove"):
+    for k in (("memcached", "trove") if args.items > 0 else ()):
         srv = Server(k, memory_mb=1024)
         try:
             time.sleep(1)
@@ -140,21 +151,24 @@ def main():
              "| workload | server | ops/s min | median | max | CPU us/req min | median | max |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for workload in ("get/set 9:1", "set only"):
-        for k in ("memcached", "trove"):
+        for k in kinds:
             r = results[(workload, k)]
             t, c = summary([x[0] for x in r]), summary([x[1] for x in r])
             lines.append("| %s | %s | %d | %d | %d | %.2f | %.2f | %.2f |" % (workload, k, t[0], t[1], t[2], c[0], c[1], c[2]))
-    lines += ["", "| workload | throughput trove/memcached (median) | CPU per request trove/memcached (median) |", "|---|---:|---:|"]
+    lines += ["", "| workload | server | throughput x/memcached (median) | CPU per request x/memcached (median) |",
+              "|---|---|---:|---:|"]
     for workload in ("get/set 9:1", "set only"):
         tm = statistics.median(x[0] for x in results[(workload, "memcached")])
-        tt = statistics.median(x[0] for x in results[(workload, "trove")])
         cm = statistics.median(x[1] for x in results[(workload, "memcached")])
-        ct = statistics.median(x[1] for x in results[(workload, "trove")])
-        lines.append("| %s | %.2fx | %.2fx |" % (workload, tt / tm, ct / cm))
-    lines += ["", "Memory per item, %d items with 16-byte values (12-byte keys), RSS growth / items:" % args.items, "",
-              "| server | bytes/item |", "|---|---:|",
-              "| memcached | %.1f |" % memory["memcached"], "| trove | %.1f |" % memory["trove"],
-              "| ratio trove/memcached | %.2fx |" % (memory["trove"] / memory["memcached"]), ""]
+        for k in troves:
+            tt = statistics.median(x[0] for x in results[(workload, k)])
+            ct = statistics.median(x[1] for x in results[(workload, k)])
+            lines.append("| %s | %s | %.2fx | %.2fx |" % (workload, k, tt / tm, ct / cm))
+    if memory:
+        lines += ["", "Memory per item, %d items with 16-byte values (12-byte keys), RSS growth / items:" % args.items, "",
+                  "| server | bytes/item |", "|---|---:|",
+                  "| memcached | %.1f |" % memory["memcached"], "| trove | %.1f |" % memory["trove"],
+                  "| ratio trove/memcached | %.2fx |" % (memory["trove"] / memory["memcached"]), ""]
     report = "\n".join(lines)
     print(report)
     if not args.no_write:
