@@ -75,7 +75,7 @@ internal sealed partial class MemcachedSession : ILoopSession
                 continue;
             }
             var rest = input[start..];
-            if (rest.IsEmpty) return start;
+            if (rest.IsEmpty || output.IsFull) return start;
             int nl = rest.IndexOf((byte)'\n');
             if (nl < 0)
             {

@@ -32,6 +32,8 @@ internal sealed unsafe class EventLoop
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Native.EpollEvent[]? _events;
     private int _signaled;
+    private readonly object _fdLock = new();
+    private bool _fdsClosed;
     private int _live;
     private bool _stopping;
     private long _stopDeadline;
@@ -40,7 +42,7 @@ internal sealed unsafe class EventLoop
     internal readonly byte[] Scratch = GC.AllocateUninitializedArray<byte>(ScratchSize, pinned: true);
 
     /// <summary>Reply buffer shared by this loop's connections (sent, or copied aside, after each call).</summary>
-    internal readonly LoopOutput Output = new();
+    internal readonly LoopOutput Output;
 
     internal readonly TcpServer Server;
     internal readonly TcpServerOptions Options;
@@ -57,6 +59,7 @@ internal sealed unsafe class EventLoop
         Options = server.Options;
         Handler = handler;
         Log = log;
+        Output = new LoopOutput(Options.OutputPauseThreshold);
         _epfd = Native.epoll_create1(Native.EPOLL_CLOEXEC);
         if (_epfd < 0) throw new SocketException(Marshal.GetLastPInvokeError());
         _eventfd = Native.eventfd(0, Native.EFD_CLOEXEC | Native.EFD_NONBLOCK);
@@ -102,8 +105,19 @@ internal sealed unsafe class EventLoop
     private void Post(Work w)
     {
         _queue.Enqueue(w);
-        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        if (Interlocked.Exchange(ref _signaled, 1) != 0) return;
+        // Under the lock so that the loop cannot close the eventfd in between: a write to a closed
+        // fd number could land in whatever file or socket reused it.
+        lock (_fdLock)
         {
+            if (_fdsClosed)
+            {
+                // The loop has ended; nothing will run this work. Close what would otherwise leak.
+                Volatile.Write(ref _signaled, 0);
+                while (_queue.TryDequeue(out var late))
+                    if (late.Kind == WorkKind.Add) late.Connection!.CloseUnregistered();
+                return;
+            }
             ulong one = 1;
             Native.write(_eventfd, &one, sizeof(ulong));
         }
@@ -160,10 +174,15 @@ internal sealed unsafe class EventLoop
         {
             CloseAll();
             // Connections queued but never added (Post after the last drain) are closed here too.
-            while (_queue.TryDequeue(out var w))
-                if (w.Kind == WorkKind.Add) w.Connection!.CloseUnregistered();
-            Native.close(_eventfd);
-            Native.close(_epfd);
+            lock (_fdLock)
+            {
+                _fdsClosed = true;
+                Volatile.Write(ref _signaled, 0);
+                while (_queue.TryDequeue(out var w))
+                    if (w.Kind == WorkKind.Add) w.Connection!.CloseUnregistered();
+                Native.close(_eventfd);
+                Native.close(_epfd);
+            }
             _exited.TrySetResult();
         }
     }

@@ -10,6 +10,9 @@ namespace Trove.Net;
 //     write the replies into `output` (a LoopOutput: GetSpan/Advance or Write), and return how many
 //     bytes were consumed. Unconsumed bytes (an incomplete request) are kept and passed again, with
 //     more appended, at the next call. Never block, never keep `input` or `output` after returning.
+//     Stop taking requests once `output.IsFull` (OutputPauseThreshold bytes written) and return what
+//     was consumed: the transport passes the rest again as soon as the client has taken the replies
+//     (without that check one read of small requests could produce unbounded output).
 //     After OnInput the transport sends the output in one send; if the client does not take it all,
 //     the rest waits for EPOLLOUT, and while more than TcpServerOptions.OutputPauseThreshold bytes
 //     wait, the connection's input is not read (a client that never reads cannot grow memory).

@@ -143,50 +143,62 @@ internal sealed unsafe class LoopConnection : LoopContext
     private void Process(byte[] buffer, int length, bool fromScratch)
     {
         var output = _loop.Output;
-        int consumed;
-        try
+        while (true)
         {
-            consumed = _session!.OnInput(buffer.AsSpan(0, length), output);
-            if ((uint)consumed > (uint)length) throw new InvalidOperationException($"OnInput consumed {consumed} of {length} bytes");
-        }
-        catch (Exception ex)
-        {
-            _loop.Log.LogWarning(ex, "connection {Id} from {Remote}: handler failed", _connection.Id, _connection.RemoteEndPoint);
-            output.Reset();
-            Close();
-            return;
-        }
-        int keep = length - consumed;
-        if (fromScratch)
-        {
-            if (keep > 0)
+            int consumed;
+            try
             {
-                _in = ArrayPool<byte>.Shared.Rent(Math.Max(MinInputBuffer, keep * 2));
-                buffer.AsSpan(consumed, keep).CopyTo(_in);
+                consumed = _session!.OnInput(buffer.AsSpan(0, length), output);
+                if ((uint)consumed > (uint)length) throw new InvalidOperationException($"OnInput consumed {consumed} of {length} bytes");
+            }
+            catch (Exception ex)
+            {
+                _loop.Log.LogWarning(ex, "connection {Id} from {Remote}: handler failed", _connection.Id, _connection.RemoteEndPoint);
+                output.Reset();
+                Close();
+                return;
+            }
+            bool full = output.IsFull;
+            int keep = length - consumed;
+            if (fromScratch)
+            {
+                if (keep > 0)
+                {
+                    _in = ArrayPool<byte>.Shared.Rent(Math.Max(MinInputBuffer, keep * 2));
+                    buffer.AsSpan(consumed, keep).CopyTo(_in);
+                    _inCount = keep;
+                }
+            }
+            else if (keep == 0)
+            {
+                ArrayPool<byte>.Shared.Return(_in!);
+                _in = null;
+                _inCount = 0;
+            }
+            else if (consumed > 0)
+            {
+                _in.AsSpan(consumed, keep).CopyTo(_in);
                 _inCount = keep;
             }
+            if (_inCount > _loop.Options.MaxInputBuffer && !_parked)
+            {
+                _loop.Log.LogWarning("connection {Id} from {Remote}: unconsumed input over {Max} bytes, closing",
+                    _connection.Id, _connection.RemoteEndPoint, _loop.Options.MaxInputBuffer);
+                output.Reset();
+                Close();
+                return;
+            }
+            AfterOutput();
+            // The session stopped because its output filled up. If the client took it all at once,
+            // go on with the kept requests now; otherwise OnWritable does when the output has gone.
+            if (!full || !CanProcessKept || Pending > 0) return;
+            buffer = _in!;
+            length = _inCount;
+            fromScratch = false;
         }
-        else if (keep == 0)
-        {
-            ArrayPool<byte>.Shared.Return(_in!);
-            _in = null;
-            _inCount = 0;
-        }
-        else if (consumed > 0)
-        {
-            _in.AsSpan(consumed, keep).CopyTo(_in);
-            _inCount = keep;
-        }
-        if (_inCount > _loop.Options.MaxInputBuffer && !_parked)
-        {
-            _loop.Log.LogWarning("connection {Id} from {Remote}: unconsumed input over {Max} bytes, closing",
-                _connection.Id, _connection.RemoteEndPoint, _loop.Options.MaxInputBuffer);
-            output.Reset();
-            Close();
-            return;
-        }
-        AfterOutput();
     }
+
+    private bool CanProcessKept => !_closed && !_parked && !_closeAfterSend && !_lingering && _inCount > 0;
 
     /// <summary>Sends (or keeps) what the session wrote, then closes or re-arms as the state says.</summary>
     private void AfterOutput()
@@ -270,6 +282,7 @@ internal sealed unsafe class LoopConnection : LoopContext
             _outStart = _outEnd = 0;
         }
         if (_closeAfterSend) { BeginLinger(); return; }
+        if (CanProcessKept) { Process(_in!, _inCount, fromScratch: false); return; }
         UpdateInterest();
     }
 

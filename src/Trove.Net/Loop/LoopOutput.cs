@@ -16,8 +16,24 @@ public sealed class LoopOutput : IBufferWriter<byte>
 
     private byte[] _buffer;
     private int _written;
+    private readonly long _fullAt;
 
-    internal LoopOutput() => _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    internal LoopOutput(long fullAt)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        _fullAt = fullAt;
+    }
+
+    /// <summary>
+    /// True once the replies written reach TcpServerOptions.OutputPauseThreshold: the session should
+    /// stop taking requests and return what it consumed; the rest is passed again once the client
+    /// has taken the replies (so one read of small requests cannot produce unbounded output).
+    /// </summary>
+    public bool IsFull
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _written >= _fullAt;
+    }
 
     /// <summary>Bytes written since the transport last took the output.</summary>
     public int WrittenCount => _written;

@@ -15,7 +15,7 @@ internal sealed class PipeLoopAdapter(ILoopHandler handler, TcpServer server) : 
     {
         var context = new PipeLoopContext(connection);
         var session = handler.Open(context);
-        var output = new LoopOutput();
+        var output = new LoopOutput(server.Options.OutputPauseThreshold);
         byte[]? flat = null;
         var input = connection.Input;
         var stopping = server.Stopping;
@@ -29,6 +29,7 @@ internal sealed class PipeLoopAdapter(ILoopHandler handler, TcpServer server) : 
                 var buffer = result.Buffer;
                 if (context.TakeWake()) session.OnWake(output);
                 long consumed = 0;
+                bool full = false;
                 if (!context.IsParked && !context.CloseRequested && !buffer.IsEmpty)
                 {
                     ReadOnlySpan<byte> span;
@@ -46,8 +47,11 @@ internal sealed class PipeLoopAdapter(ILoopHandler handler, TcpServer server) : 
                         span = flat.AsSpan(0, length);
                     }
                     consumed = session.OnInput(span, output);
+                    full = output.IsFull && consumed < buffer.Length;
                 }
-                input.AdvanceTo(buffer.GetPosition(consumed), buffer.End);
+                // Output full: the unconsumed requests are examined again at once, not after more input.
+                var position = buffer.GetPosition(consumed);
+                input.AdvanceTo(position, full ? position : buffer.End);
                 if (output.WrittenCount > 0)
                 {
                     connection.Output.Write(output.WrittenSpan);
