@@ -249,7 +249,9 @@ public sealed partial class RespSession : IKeyWatcher
                 }
                 if (Args.Count == 0) continue;
                 Execute();
-                if (_closing || _blocked is not null || Writer.Pending + TransportPending > OutputHighWater)
+                // The event loop bounds output per call (LoopOutput.IsFull): stop there and it passes
+                // the rest of the input again once the client has taken the replies.
+                if (_closing || _blocked is not null || Writer.Pending > (_loop is null ? OutputHighWater : LoopOutputLimit - 1))
                 {
                     _stalled = true;
                     break;
