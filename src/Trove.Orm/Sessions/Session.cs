@@ -141,12 +141,14 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
             state.Status = InstanceStatus.Persistent;
             state.CompareOnSet = true;
             if (state.Modified != 0 && !state.InDirty) { state.InDirty = true; _dirty.Add(state); }
+            OnAttached(state);
             return;
         }
         state.Status = InstanceStatus.Pending;
         state.Sequence = ++_sequence;
         _new.Add(state);
         NestedTrack(state, added: true);
+        OnAttached(state);
     }
 
     /// <summary>Adds several instances.</summary>
@@ -279,6 +281,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     internal static void ExpireState(InstanceState s, ulong bits)
     {
         if (s.Status == InstanceStatus.Pending) return;
+        if (bits == s.Mapper.AllColumns) s.RelLoaded = 0;
         s.Unloaded |= bits;
         s.Modified &= ~bits;
     }
@@ -327,7 +330,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     internal void Autoflush()
     {
         CheckUsable();
-        if (Options.AutoFlush && _noAutoflush == 0 && !_flushing && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0)) Flush();
+        if (Options.AutoFlush && _noAutoflush == 0 && !_flushing && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0 || HasRelationWork)) Flush();
     }
 
     // ---------------------------------------------------------------- dispose
