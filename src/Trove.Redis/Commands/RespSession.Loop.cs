@@ -135,8 +135,7 @@ public sealed partial class RespSession
                 else if (b.TimeoutMs > 0 && Environment.TickCount64 >= _blockDeadline)
                 {
                     Keyspace.Blocking.Unblock(b.Client);
-                    if (b.NullBulk) Writer.WriteNull();
-                    else Writer.WriteNullArray();
+                    WriteTimedOut(b);
                     done = true;
                 }
             }
