@@ -50,4 +50,16 @@ public sealed class AccessClockDiffTests(DiffFixture f)
         "SET k v", "OBJECT FREQ k", "GET k", "OBJECT FREQ k", "OBJECT IDLETIME k", "OBJECT FREQ missing",
         "CONFIG SET maxmemory-policy volatile-lfu", "OBJECT IDLETIME k",
         "CONFIG SET maxmemory-policy nonsense", "CONFIG SET maxmemory-policy noeviction", "OBJECT FREQ k");
+
+    /// <summary>WAIT with no replicas: at once for 0 replicas, after the timeout otherwise (both servers block the client).</summary>
+    [Fact]
+    public async Task Wait_without_replicas_blocks_until_the_timeout()
+    {
+        string[] script = ["SET k v", "WAIT 0 0", "WAIT x 0", "WAIT 1 -1", "WAIT 1 x", "WAIT 1 1.5", "WAIT 2 300", "PING"];
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (trove, peer) = await f.RunBothAsync(script);
+        for (int i = 0; i < script.Length; i++) Assert.Equal(peer[i], trove[i]);
+        Assert.Equal(":0\r\n", trove[6]);
+        Assert.True(started.ElapsedMilliseconds >= 2 * 300, $"both servers should have waited, took {started.ElapsedMilliseconds} ms");
+    }
 }

@@ -86,25 +86,15 @@ public sealed partial class RespSession
         Volatile.Write(ref _loopWritten, _loopWritten + Writer.Committed);
         if (_closing) _loop!.CloseAfterSend();
         else if (_blocked is { } b) ParkBlocked(b);
-        else if (_stalled && consumed < input.Length) ParkForOutput();
         return consumed;
     }
 
     /// <summary>
-    /// More than <see cref="OutputHighWater"/> bytes of replies wait for a client that is slow to
-    /// read them (10,000 pipelined GETs of a large value): stop running its commands until the
-    /// transport has sent most of them, so a client that never reads cannot grow server memory.
-    /// The transport does not call back when output drains, so a short timer checks.
+    /// Reply bytes after which a batch stops on the event loop: the transport's output limit
+    /// (TcpServerOptions.OutputPauseThreshold, which RedisServer sets to this), at which
+    /// LoopOutput.IsFull holds and the transport resumes the kept input once the client has read.
     /// </summary>
-    private void ParkForOutput()
-    {
-        _loop!.Park();
-        _outputParked = true;
-        _outputTimer ??= new Timer(static s => ((ILoopControl)s!).Wake(), _loop, 2, 2);
-    }
-
-    private bool _outputParked;
-    private Timer? _outputTimer;
+    public const int LoopOutputLimit = 1 << 20;
 
     private void ParkBlocked(PendingBlock b)
     {
@@ -132,13 +122,6 @@ public sealed partial class RespSession
             Writer.WriteRaw(msg);
             Interlocked.Add(ref _pushBytes, -msg.Length);
         }
-        if (_outputParked && TransportPending <= OutputHighWater / 4)
-        {
-            _outputParked = false;
-            _outputTimer?.Dispose();
-            _outputTimer = null;
-            _loop!.Unpark();
-        }
         if (_blocked is { } b)
         {
             bool done = false;
@@ -152,8 +135,7 @@ public sealed partial class RespSession
                 else if (b.TimeoutMs > 0 && Environment.TickCount64 >= _blockDeadline)
                 {
                     Keyspace.Blocking.Unblock(b.Client);
-                    if (b.NullBulk) Writer.WriteNull();
-                    else Writer.WriteNullArray();
+                    WriteTimedOut(b);
                     done = true;
                 }
             }
@@ -176,8 +158,6 @@ public sealed partial class RespSession
         _closing = true;
         _blockTimer?.Dispose();
         _blockTimer = null;
-        _outputTimer?.Dispose();
-        _outputTimer = null;
         lock (Keyspace.Sync) Cleanup();
         _server.Unregister(this);
     }

@@ -19,7 +19,7 @@ public sealed partial class RespSession
         t.Add(RespCommand.BGREWRITEAOF, 1, F.Admin | F.NoScript, 0, 0, 0, static s => s.Writer.WriteSimple("Background append only file rewriting started"), "server", "Asynchronously rewrites the append-only file to disk.");
         t.Add(RespCommand.SHUTDOWN, -1, F.Admin | F.NoScript | F.Loading | F.Stale | F.NoMulti, 0, 0, 0, static s => s.ShutdownCmd(), "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.");
         t.Add(RespCommand.ROLE, 1, F.NoScript | F.Loading | F.Stale | F.Fast, 0, 0, 0, static s => { s.Writer.WriteArrayHeader(3); s.Writer.WriteBulk("master"u8); s.Writer.WriteInteger(0); s.Writer.WriteArrayHeader(0); }, "server", "Returns the replication role.");
-        t.Add(RespCommand.WAIT, 3, F.NoScript, 0, 0, 0, static s => s.Writer.WriteInteger(0), "generic", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.");
+        t.Add(RespCommand.WAIT, 3, F.NoScript, 0, 0, 0, static s => s.WaitCmd(), "generic", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.");
         t.Add(RespCommand.DEBUG, -2, F.Admin | F.NoScript | F.Loading | F.Stale, 0, 0, 0, static s => s.DebugCmd(), "server", "A container for debugging commands.");
         var cfg = t.Add(RespCommand.CONFIG, -2, F.Admin | F.NoScript | F.Loading | F.Stale, 0, 0, 0, static s => s.ConfigCmd(), "server", "A container for server configuration commands.");
         t.AddSub(cfg, "get", -3, F.Admin | F.NoScript | F.Loading | F.Stale, "Returns the effective values of configuration parameters.");
@@ -42,6 +42,20 @@ public sealed partial class RespSession
         Writer.WriteArrayHeader(2);
         Writer.WriteBulkLong(us / 1_000_000);
         Writer.WriteBulkLong(us % 1_000_000);
+    }
+
+    /// <summary>
+    /// WAIT numreplicas timeout-ms: this server has no replicas, so 0 acknowledge; as Redis, it
+    /// replies at once when 0 replicas are asked for (or inside MULTI) and otherwise blocks the
+    /// client until the timeout (0 = forever) before replying 0.
+    /// </summary>
+    private void WaitCmd()
+    {
+        if (!Args.TryGetLong(2, out long timeoutMs)) { Writer.WriteError("ERR timeout is not an integer or out of range"u8); return; }
+        if (timeoutMs < 0) { Writer.WriteError(Errors.TimeoutNegative); return; }
+        if (!Args.TryGetLong(1, out long replicas)) { WriteNotInteger(); return; }
+        if (replicas <= 0 || InExec) { Writer.WriteInteger(0); return; }
+        BlockUntilTimeout(timeoutMs, static w => w.WriteInteger(0));
     }
 
     private void ShutdownCmd()

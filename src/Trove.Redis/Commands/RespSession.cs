@@ -249,7 +249,9 @@ public sealed partial class RespSession : IKeyWatcher
                 }
                 if (Args.Count == 0) continue;
                 Execute();
-                if (_closing || _blocked is not null || Writer.Pending + TransportPending > OutputHighWater)
+                // The event loop bounds output per call (LoopOutput.IsFull): stop there and it passes
+                // the rest of the input again once the client has taken the replies.
+                if (_closing || _blocked is not null || Writer.Pending > (_loop is null ? OutputHighWater : LoopOutputLimit - 1))
                 {
                     _stalled = true;
                     break;
@@ -400,10 +402,35 @@ public sealed partial class RespSession : IKeyWatcher
     public void Block(BlockedClient client, long timeoutMs, Action<RespWriter> writeReply, bool nullBulkOnTimeout = false)
     {
         Keyspace.Blocking.Block(client);
-        _blocked = new PendingBlock(client, timeoutMs, writeReply, nullBulkOnTimeout);
+        _blocked = new PendingBlock(client, timeoutMs, writeReply, nullBulkOnTimeout, null);
     }
 
-    private sealed record PendingBlock(BlockedClient Client, long TimeoutMs, Action<RespWriter> WriteReply, bool NullBulk);
+    /// <summary>
+    /// Blocks this client on nothing until <paramref name="timeoutMs"/> passes (0 = forever), then
+    /// writes <paramref name="writeTimeout"/>: WAIT for replicas that this server never has.
+    /// </summary>
+    public void BlockUntilTimeout(long timeoutMs, Action<RespWriter> writeTimeout)
+    {
+        var client = new NothingWaiter(Db);
+        Keyspace.Blocking.Block(client);
+        _blocked = new PendingBlock(client, timeoutMs, static _ => { }, false, writeTimeout);
+    }
+
+    private sealed class NothingWaiter(Database db) : BlockedClient(db, [])
+    {
+        public override bool TryServe(byte[] key) => false;
+        public override ReadOnlyMemory<byte>[] PropagatedCommand() => [];
+    }
+
+    private sealed record PendingBlock(BlockedClient Client, long TimeoutMs, Action<RespWriter> WriteReply, bool NullBulk, Action<RespWriter>? WriteTimeout);
+
+    /// <summary>The reply of a blocked client whose time ran out.</summary>
+    private void WriteTimedOut(PendingBlock b)
+    {
+        if (b.WriteTimeout is { } write) write(Writer);
+        else if (b.NullBulk) Writer.WriteNull();
+        else Writer.WriteNullArray();
+    }
 
     private async Task AfterBatchAsync(CancellationToken stop)
     {
@@ -429,8 +456,7 @@ public sealed partial class RespSession : IKeyWatcher
             {
                 Keyspace.Blocking.Unblock(b.Client);
                 if (closed.IsCancellationRequested || stop.IsCancellationRequested) { _closing = true; return; }
-                if (b.NullBulk) Writer.WriteNull();
-                else Writer.WriteNullArray();
+                WriteTimedOut(b);
             }
         }
         Writer.Commit();

@@ -169,7 +169,7 @@ public sealed class RedisServer : IConnectionHandler, ILoopHandler, IAsyncDispos
                 RejectMessage = "-ERR max number of clients reached\r\n"u8.ToArray(),
                 IdleTimeout = Config.Timeout > 0 ? TimeSpan.FromSeconds(Config.Timeout) : Timeout.InfiniteTimeSpan,
                 // Replies are bounded by the session's own high-water mark; keep the pipes modest.
-                OutputPauseThreshold = 1 << 20,
+                OutputPauseThreshold = RespSession.LoopOutputLimit,
                 InputPauseThreshold = 1 << 20,
                 // Only for the pipe transport (TROVE_REDIS_TRANSPORT=pipes): no pipes between socket
                 // and session; redis-benchmark -P 1 SET/GET, 5 alternated rounds, server CPU per
@@ -188,10 +188,12 @@ public sealed class RedisServer : IConnectionHandler, ILoopHandler, IAsyncDispos
     }
 
     /// <summary>
-    /// The async pipe transport instead of the event loop (TROVE_REDIS_TRANSPORT=pipes): the
-    /// session's RunAsync path; kept as the fallback and for comparison.
+    /// The async pipe transport (the session's RunAsync path) unless TROVE_REDIS_TRANSPORT=loop
+    /// selects Trove.Net's event loop. The loop is not the default yet: its wake-up of the loop
+    /// thread can be lost under a burst of new connections (docs/redis-net-requests.md), which
+    /// hung a redis-benchmark run.
     /// </summary>
-    private static bool UsePipes => Environment.GetEnvironmentVariable("TROVE_REDIS_TRANSPORT") == "pipes";
+    private static bool UsePipes => Environment.GetEnvironmentVariable("TROVE_REDIS_TRANSPORT") != "loop";
 
     private int LoopThreads()
     {
