@@ -26,7 +26,7 @@ public sealed partial class Query<T>
         if (t.Shape is GroupingShape g && model.Columns.Count == 0)
             return GroupedPlan(model, g);
         if (model.Columns.Count == 0) Translator.Project(model, t.Shape);
-        return (model, Materializer.Build<T>(t.Shape));
+        return (model, Relationships.EagerLoader.Prepare(model, t.Shape, Node, Materializer.Build<T>(t.Shape)));
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ public sealed partial class Query<T>
         {
             while (r.Read()) list.Add(read(r, tracked));
         }
-        return list;
+        return tracked is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
     }
 
     private async Task<List<TR>> RunAsync<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, CancellationToken ct)
@@ -101,7 +101,7 @@ public sealed partial class Query<T>
         {
             while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(read(r, tracked));
         }
-        return list;
+        return tracked is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
     }
 
     private List<T> Execute(SelectModel model, Func<DbDataReader, Session?, T> read)

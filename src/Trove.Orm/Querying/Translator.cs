@@ -113,6 +113,7 @@ internal sealed partial class Translator
                 break;
             }
             case QueryOp.AsNoTracking:
+            case QueryOp.Include:
                 break;
             case QueryOp.ForUpdate:
                 Model.ForUpdate = node.Text;

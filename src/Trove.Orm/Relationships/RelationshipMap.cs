@@ -108,6 +108,16 @@ public sealed class RelationshipMap
     /// <summary>Child FK columns all accept NULL (so removing a child can null them).</summary>
     internal bool ChildNullable;
 
+    /// <summary>The owner's columns that the join compares (its FK for many-to-one, else its referenced key).</summary>
+    internal int[] OwnerJoin => Direction switch
+    {
+        RelationDirection.ManyToOne => ChildColumns,
+        RelationDirection.OneToMany => ParentColumns,
+        _ => OwnerColumns,
+    };
+
+    internal int OwnerJoinColumnCount() => OwnerJoin.Length;
+
     /// <summary>Resolves target, direction and join columns (idempotent, thread-safe).</summary>
     internal RelationshipMap Resolved()
     {
