@@ -24,6 +24,7 @@ public sealed partial class Query<T> : IQueryInternal
     Session IQueryInternal.Session => Session;
     QueryNode IQueryInternal.Node => Node;
     Type IQueryInternal.ElementType => typeof(T);
+    IQueryInternal IQueryInternal.WithNode(QueryNode node) => new Query<T>(Session, node);
 
     private Query<TR> Next<TR>(QueryOp op, LambdaExpression? l1 = null, LambdaExpression? l2 = null, LambdaExpression? l3 = null,
         IQueryInternal? other = null, int count = 0, string? text = null, IReadOnlyList<EntityMapper>? of = null, Delegate? factory = null) =>

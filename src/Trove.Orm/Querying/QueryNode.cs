@@ -52,4 +52,6 @@ internal interface IQueryInternal
     Session Session { get; }
     QueryNode Node { get; }
     Type ElementType { get; }
+    /// <summary>The same query type over another chain (the plan cache's probe copies).</summary>
+    IQueryInternal WithNode(QueryNode node);
 }

@@ -38,6 +38,20 @@ internal static partial class EagerLoader
 
     // ------------------------------------------------------------------ plan
 
+    /// <summary>
+    /// True when running the query may load relationships (an Include, or a root class with a relationship
+    /// configured eager): such executions are not served from the plan cache, whose reader is shared.
+    /// </summary>
+    public static bool Involved(QueryNode node)
+    {
+        for (var n = node; n is not null; n = n.Parent)
+        {
+            if (n.Op == QueryOp.Include) return true;
+            if (n.Op == QueryOp.Root && n.Mapper is { } m && m.HasEagerDefaults) return true;
+        }
+        return false;
+    }
+
     public static List<LoadNode>? Plan(EntityMapper root, QueryNode node)
     {
         var specs = new List<IncludeSpec>();
