@@ -34,6 +34,13 @@ void Check(int parents, int children)
 
 var cases = new (string Name, Action Body)[]
 {
+    ("Trove baseline (two plain queries, no relationship)", () =>
+    {
+        using var s = new Session(engine);
+        var ps = s.Query<Parent>().ToList();
+        var cs = s.Query<Child>().ToList();
+        Check(ps.Count, cs.Count);
+    }),
     ("Trove joined", () =>
     {
         using var s = new Session(engine);

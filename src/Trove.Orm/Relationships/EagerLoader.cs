@@ -88,6 +88,8 @@ internal static partial class EagerLoader
                 var w = wildcards.LastOrDefault(x => x.ForType is null || x.ForType == m.EntityType);
                 strategy = w?.Loading ?? rel.Loading;
                 if (!IsEager(strategy)) continue;
+                // configured eager loading of a self-referential relationship needs JoinDepth (as in SQLAlchemy)
+                if (rel.JoinDepth == 0 && ReferenceEquals(rel.Owner, rel.Target)) continue;
                 var seen = ancestors.Count(a => ReferenceEquals(a, rel));
                 if (seen >= Math.Max(1, rel.JoinDepth)) continue;
                 if (rel.JoinDepth == 0 && seen == 0 && ancestors.Any(a => ReferenceEquals(a.Owner, rel.Target) && !ReferenceEquals(a, rel))) continue;
@@ -116,7 +118,15 @@ internal static partial class EagerLoader
         var limited = model.Limit is not null || model.Offset is not null || model.Distinct || model.Compound.Count > 0 || model.GroupBy.Count > 0;
         var exec = new Execution(nodes, es, original);
         var joined = new List<LoadNode>();
-        AddJoins(model, es.From.Qualifier, nodes, joined, limited, exec, top: true);
+        var rootQualifier = es.From.Qualifier;
+        if (limited && nodes.Any(n => n.Strategy == Loading.Joined && (n.Rel.IsCollection || n.Rel.Direction != RelationDirection.ManyToOne))
+            && WrapLimited(model, es))
+        {
+            // LIMIT applies to the parents in a derived table; the joined collections go around it (SQLAlchemy does the same)
+            rootQualifier = "anon_1";
+            limited = false;
+        }
+        AddJoins(model, rootQualifier, nodes, joined, limited, exec, top: true);
         s_executions.AddOrUpdate(model, exec);
         if (joined.Count == 0) return read;
         var seen = new Dictionary<(InstanceState, RelationshipMap), bool>();
@@ -126,6 +136,34 @@ internal static partial class EagerLoader
             if (s is not null && e is DeclarativeBase d) Attach(d, joined, r, s, seen);
             return e;
         };
+    }
+
+    /// <summary>
+    /// Turns <paramref name="model"/> into <c>SELECT anon_1.* FROM (&lt;model&gt;) AS anon_1</c> (same column order),
+    /// repeating its ORDER BY on the outer query; false (model untouched) when the ordering is not plain columns.
+    /// </summary>
+    private static bool WrapLimited(SelectModel model, EntityShape root)
+    {
+        if (model.Compound.Count > 0 || model.GroupBy.Count > 0 || model.From.Count != 1) return false;
+        var order = new List<OrderNode>();
+        foreach (var o in model.OrderBy)
+        {
+            if (o.Expr is not ColumnNode c || c.Qualifier != root.From.Qualifier) return false;
+            order.Add(new OrderNode(new ColumnNode("anon_1", c.Name), o.Descending));
+        }
+        var inner = model.Clone();
+        model.From.Clear();
+        model.Columns.Clear();
+        model.Where.Clear();
+        model.OrderBy.Clear();
+        model.Limit = null;
+        model.Offset = null;
+        model.Distinct = false;
+        model.ForUpdate = null;
+        model.From.Add(new FromItem { Derived = inner, Qualifier = "anon_1" });
+        foreach (var c in root.Mapper.Columns) model.Columns.Add(new ColumnNode("anon_1", c.Name));
+        model.OrderBy.AddRange(order);
+        return true;
     }
 
     private static void AddJoins(SelectModel model, string parentQualifier, List<LoadNode> nodes, List<LoadNode> joined, bool limited, Execution exec, bool top)

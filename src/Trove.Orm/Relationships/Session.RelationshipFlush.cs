@@ -34,6 +34,23 @@ public sealed partial class Session
             if (s.DeletedInFlush || !seen.Add(s)) continue;
             CascadeDelete(s);
         }
+        ChildrenFirst();
+    }
+
+    /// <summary>
+    /// Rows of a self-referential table are deleted children first: the delete cascade queued them parents
+    /// first, so their order among themselves is reversed (other rows keep their places).
+    /// </summary>
+    private void ChildrenFirst()
+    {
+        foreach (var group in _deleted.GroupBy(s => s.Mapper).ToList())
+        {
+            if (!group.Key.Relationships.Any(r => ReferenceEquals(r.Resolved().Target, group.Key) && r.Secondary is null)) continue;
+            var positions = new List<int>();
+            for (var i = 0; i < _deleted.Count; i++) if (ReferenceEquals(_deleted[i].Mapper, group.Key)) positions.Add(i);
+            var states = positions.Select(p => _deleted[p]).Reverse().ToList();
+            for (var k = 0; k < positions.Count; k++) _deleted[positions[k]] = states[k];
+        }
     }
 
     private static bool IsOrphan(InstanceState child, RelationshipMap rel)
