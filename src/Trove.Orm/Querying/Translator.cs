@@ -113,7 +113,9 @@ internal sealed partial class Translator
                 break;
             }
             case QueryOp.AsNoTracking:
+                break;
             case QueryOp.Include:
+                ApplyRelationJoin(node);
                 break;
             case QueryOp.ForUpdate:
                 Model.ForUpdate = node.Text;

@@ -46,7 +46,7 @@ internal static partial class EagerLoader
     {
         for (var n = node; n is not null; n = n.Parent)
         {
-            if (n.Op == QueryOp.Include) return true;
+            if (n.Op == QueryOp.Include && n.Include is IncludeSpec { Join: JoinKind.None }) return true;
             if (n.Op == QueryOp.Root && n.Mapper is { } m && m.HasEagerDefaults) return true;
         }
         return false;
@@ -56,7 +56,7 @@ internal static partial class EagerLoader
     {
         var specs = new List<IncludeSpec>();
         for (var n = node; n is not null; n = n.Parent)
-            if (n.Op == QueryOp.Include && n.Include is IncludeSpec spec) specs.Insert(0, spec);
+            if (n.Op == QueryOp.Include && n.Include is IncludeSpec { Join: JoinKind.None } spec) specs.Insert(0, spec);
         var wildcards = specs.Where(s => s.Name == IncludeSpec.Wildcard).ToList();
         var paths = specs.Where(s => s.Name != IncludeSpec.Wildcard).Select(s => s.Path()).ToList();
         var nodes = Build(root, paths, [], wildcards, null);
@@ -170,6 +170,17 @@ internal static partial class EagerLoader
     {
         foreach (var n in nodes)
         {
+            if (n.Strategy == Loading.ContainsEager)
+            {
+                // populated from a join the query made itself (Join(b => b.UserObj)): its columns are read, nothing is added
+                var existing = model.From.Skip(1).FirstOrDefault(f => f.IsJoin && ReferenceEquals(f.Mapper, n.Rel.Target));
+                if (existing is null) throw new QueryTranslationException($"ContainsEager of '{n.Rel}' needs a Join along it first");
+                if (n.Rel.IsCollection && top) exec.Dedupe = true;
+                n.Offset = model.Columns.Count;
+                foreach (var c in n.Rel.Target.Columns) model.Columns.Add(new ColumnNode(existing.Qualifier, c.Name));
+                joined.Add(n);
+                continue;
+            }
             if (n.Strategy != Loading.Joined) continue;
             var rel = n.Rel;
             var collection = rel.IsCollection || rel.Direction != RelationDirection.ManyToOne;
@@ -234,7 +245,7 @@ internal static partial class EagerLoader
         if (ps is null) return;
         foreach (var n in nodes)
         {
-            if (n.Strategy != Loading.Joined) continue;
+            if (n.Strategy is not (Loading.Joined or Loading.ContainsEager)) continue;
             var rel = n.Rel;
             var target = rel.Target;
             var child = r.IsDBNull(n.Offset + target.KeyColumns[0]) ? null : target.LoadObject(s, r, n.Offset);

@@ -20,6 +20,22 @@ public sealed partial class Query<T>
     public IncludeQuery<T, TElement> Include<TElement>(Expression<Func<T, IEnumerable<TElement>>> navigation, Loading loading = Loading.Default) where TElement : DeclarativeBase =>
         new(WithInclude(new IncludeSpec(null, IncludeSpec.NameOf(navigation), loading)));
 
+    /// <summary>Inner join along a reference (<c>Join(p =&gt; p.Favor)</c>: <c>JOIN favor ON favor.nid = person.favor_id</c>); rows stay <typeparamref name="T"/>.</summary>
+    public Query<T> Join<TRef>(Expression<Func<T, TRef?>> navigation) where TRef : DeclarativeBase =>
+        WithInclude(new IncludeSpec(null, IncludeSpec.NameOf(navigation), Loading.Default) { Join = JoinKind.Inner });
+
+    /// <summary>Inner join along a collection (one row per related row).</summary>
+    public Query<T> Join<TElement>(Expression<Func<T, IEnumerable<TElement>>> navigation) where TElement : DeclarativeBase =>
+        WithInclude(new IncludeSpec(null, IncludeSpec.NameOf(navigation), Loading.Default) { Join = JoinKind.Inner });
+
+    /// <summary>LEFT OUTER JOIN along a reference.</summary>
+    public Query<T> LeftJoin<TRef>(Expression<Func<T, TRef?>> navigation) where TRef : DeclarativeBase =>
+        WithInclude(new IncludeSpec(null, IncludeSpec.NameOf(navigation), Loading.Default) { Join = JoinKind.Outer });
+
+    /// <summary>LEFT OUTER JOIN along a collection.</summary>
+    public Query<T> LeftJoin<TElement>(Expression<Func<T, IEnumerable<TElement>>> navigation) where TElement : DeclarativeBase =>
+        WithInclude(new IncludeSpec(null, IncludeSpec.NameOf(navigation), Loading.Default) { Join = JoinKind.Outer });
+
     /// <summary>Replaces the configured strategy of every relationship not named by an Include (SQLAlchemy's <c>lazyload('*')</c>).</summary>
     public Query<T> WithDefaultLoading(Loading loading) => WithInclude(new IncludeSpec(null, IncludeSpec.Wildcard, loading));
 
@@ -90,6 +106,8 @@ public sealed class IncludeQuery<T, TPrevious> where TPrevious : DeclarativeBase
     public List<T>.Enumerator GetEnumerator() => Query.GetEnumerator();
 }
 
+internal enum JoinKind { None, Inner, Outer }
+
 /// <summary>One step of an eager-loading path (immutable; <see cref="Parent"/> is the previous step).</summary>
 internal sealed class IncludeSpec(IncludeSpec? parent, string name, Loading loading)
 {
@@ -99,6 +117,8 @@ internal sealed class IncludeSpec(IncludeSpec? parent, string name, Loading load
     public Loading Loading { get; } = loading;
     /// <summary>Wildcard limited to one class.</summary>
     public Type? ForType { get; init; }
+    /// <summary>A relationship join (Join/LeftJoin), not a loading instruction.</summary>
+    public JoinKind Join { get; init; }
 
     public List<IncludeSpec> Path()
     {
