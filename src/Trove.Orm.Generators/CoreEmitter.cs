@@ -98,6 +98,8 @@ internal static class CoreEmitter
                 return T + "Numeric(" + c.Precision + ", " + (c.Scale > 0 ? c.Scale.ToString() : "null") + ")";
             case ValueKind.Bytes when len is not null:
                 return T + "LargeBinary(" + len + ")";
+            case ValueKind.Serialized:
+                return T + "LargeBinary(" + (len ?? "null") + ")";
             case ValueKind.Enum:
             {
                 var names = string.Join(", ", c.EnumMembers.Select(e => "[" + c.CoreType + "." + e.Member + "] = " + Emitter.Lit(e.Stored)));

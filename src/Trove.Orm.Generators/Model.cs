@@ -7,6 +7,8 @@ internal enum ValueKind
 {
     Int32, Int64, Int16, Byte, Bool, Double, Single, Decimal, String, Bytes,
     DateTime, DateTimeOffset, DateOnly, TimeOnly, TimeSpan, Guid, Enum,
+    /// <summary>[Serialized]: JSON (System.Text.Json source-generated context) in a binary column.</summary>
+    Serialized,
 }
 
 /// <summary>One mapped column as analysed from a partial property.</summary>
@@ -39,6 +41,8 @@ internal sealed class ColumnModel
     public string? TypeKind;
     /// <summary>(member name, stored value) for enums.</summary>
     public List<(string Member, string Stored)> EnumMembers = new();
+    /// <summary>[Serialized]: the fully qualified JsonSerializerContext type.</summary>
+    public string? SerializedContext;
     public PropertyDecl Decl = new();
 }
 

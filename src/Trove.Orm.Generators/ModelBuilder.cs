@@ -110,7 +110,7 @@ internal static class ModelBuilder
             if (!p.IsPartialDefinition || p.PartialImplementationPart is not null) continue;
             var decl = DeclOf(p);
             if (Attr(p, "NotMappedAttribute") is not null) { model.PlainProperties.Add(decl); continue; }
-            var rel = RelationshipOf(p.Type);
+            var rel = Attr(p, "SerializedAttribute") is null ? RelationshipOf(p.Type) : null;
             if (rel is not null)
             {
                 var rm = RelationshipBuilder.Build(p, decl, rel.Value.Element, rel.Value.Kind, rel.Value.Concrete);
@@ -236,7 +236,14 @@ internal static class ModelBuilder
             nullableValue = true;
         }
         ValueKind kind;
-        if (t.TypeKind == TypeKind.Enum) kind = ValueKind.Enum;
+        string? serializedContext = null;
+        if (Attr(p, "SerializedAttribute") is { } ser)
+        {
+            kind = ValueKind.Serialized;
+            serializedContext = (ser.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (serializedContext is null) return null;
+        }
+        else if (t.TypeKind == TypeKind.Enum) kind = ValueKind.Enum;
         else
         {
             switch (t.SpecialType)
@@ -278,6 +285,7 @@ internal static class ModelBuilder
             DbNullable = t.IsValueType ? nullableValue : p.NullableAnnotation == NullableAnnotation.Annotated,
             Autoincrement = true,
             Decl = decl,
+            SerializedContext = serializedContext,
         };
         if (kind == ValueKind.Enum)
         {

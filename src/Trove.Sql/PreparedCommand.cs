@@ -14,14 +14,15 @@ public sealed partial class Connection
     {
         if (_mock) return new PreparedCommand(this, cs, null, false);
         var cmd = Pooled.GetCommand(cs.Sql, out var cached);
-        var ps = cs.ParameterArray;
+        var values = cs.Values;
+        var types = cs.Plan.Types;
         var coll = cmd.Parameters;
-        if (cached && coll.Count == ps.Length) return new PreparedCommand(this, cs, cmd, true);
+        if (cached && coll.Count == values.Length) return new PreparedCommand(this, cs, cmd, true);
         coll.Clear();
-        for (var i = 0; i < ps.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            var v = ps[i].Value;
-            coll.Add(Driver.CreateParameter(cmd, cs.Dialect.Placeholder(i), v is RequiredValue ? null : cs.Dialect.ToDriverValue(v, ps[i].Type)));
+            var v = values[i];
+            coll.Add(Driver.CreateParameter(cmd, cs.Dialect.Placeholder(i), v is RequiredValue ? null : cs.Dialect.ToDriverValue(v, types[i])));
         }
         return new PreparedCommand(this, cs, cmd, cached);
     }
@@ -57,7 +58,7 @@ public sealed class PreparedCommand : IDisposable
     public CompiledStatement Statement { get; }
 
     /// <summary>Number of parameters (placeholder order).</summary>
-    public int ParameterCount => Statement.ParameterArray.Length;
+    public int ParameterCount => Statement.Values.Length;
 
     /// <summary>True while a reader from <see cref="ExecuteReader"/> is open.</summary>
     public bool IsBusy => _reader is { IsClosed: false };
@@ -66,8 +67,7 @@ public sealed class PreparedCommand : IDisposable
     public void Set(int index, object? value)
     {
         if (_cmd is null) return;
-        var p = Statement.ParameterArray[index];
-        _connection.CurrentDriver.SetParameterValue(_cmd.Parameters[index], Statement.Dialect.ToDriverValue(value, p.Type));
+        _connection.CurrentDriver.SetParameterValue(_cmd.Parameters[index], Statement.Dialect.ToDriverValue(value, Statement.Plan.Types[index]));
     }
 
     /// <summary>Executes without reading rows; returns rows affected.</summary>

@@ -59,6 +59,14 @@ public class ErrorAndHostileTests
         Assert.StartsWith($"({dialect}) ", noTable.Message);
         Assert.EndsWith("\n[SQL: select * from no_such_table_x]", noTable.Message);
         Assert.Throws<ProgrammingException>(() => e.Execute(Db.Select(Db.Column<int>("nope"))));
+        // Errors carry the SQL and the bound values, also when the plan came from the compiled cache.
+        var nope = Db.Column<int>("nope");
+        var first = Assert.Throws<ProgrammingException>(() => e.Execute(Db.Select(nope).Where(nope == 5)));
+        var cached = Assert.Throws<ProgrammingException>(() => e.Execute(Db.Select(nope).Where(nope == 6)));
+        Assert.Equal(first.Sql, cached.Sql);
+        Assert.Equal(new object?[] { 6 }, cached.Parameters);
+        Assert.EndsWith($"\n[SQL: {cached.Sql}]\n[parameters: (6)]", cached.Message);
+        Assert.Contains(dialect == "sqlite" ? "no such column: nope" : "42703: column \"nope\" does not exist", cached.Message);
         Assert.Throws<ProgrammingException>(() => e.Execute(Db.Select(Func.Call<int>("no_such_function_x", 1))));
         Assert.Throws<ProgrammingException>(() => e.Execute(Db.Text("selec 1")));
         var m = new MetaData();

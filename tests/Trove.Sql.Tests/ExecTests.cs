@@ -89,6 +89,10 @@ public class ExecTests
         var q3 = Db.Select(b.Name).Where(b.UserId == 1L);
         Assert.Equal(["first", "third"], e.Execute(q1.Union(q2, q3).OrderBy(Db.Column<string>("name"))).Scalars<string>());
         Assert.Equal(3, e.Execute(Db.UnionAll(q1, q2, q3)).All().Count);
+        // A member with its own ORDER BY/LIMIT, and a compound as a FROM subquery: PostgreSQL 15 needs both derived tables named.
+        var limited = Db.UnionAll(q1, Db.Select(b.Name).OrderBy(b.UserId.Desc()).Limit(1)).OrderBy(Db.Column<string>("name"));
+        Assert.Equal(["first", "third"], e.Execute(limited).Scalars<string>());
+        Assert.Equal(2L, e.Execute(Db.Select(Func.Count()).SelectFrom(q1.Union(q2).Subquery("u"))).Scalar<long>());
         var kase = Db.Case([(b.Create > 25L, "big"), (b.Create > 15L, "mid")], "small");
         Assert.Equal(["small", "mid", "big", "big"], e.Execute(Db.Select(kase.Label("size")).OrderBy(b.BlogId.Asc())).Scalars<string>());
         Assert.Equal("30", e.Execute(Db.Select(b.Create.Cast<string>(SqlTypes.String(10))).Where(b.BlogId == 3L)).Scalar<string>());

@@ -144,4 +144,9 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
     }
 
     internal override void CollectFroms(List<FromClause> froms) { if (Table != null && !froms.Contains(Table)) froms.Add(Table); }
+
+    /// <summary>Identity for structural cache keys.</summary>
+    internal long KeyId { get; } = KeyIds.Next();
+
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Column); k.Add(KeyId); k.Add(Table?.KeyId ?? 0); }
 }

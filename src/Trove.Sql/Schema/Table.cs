@@ -187,6 +187,11 @@ public sealed class Table : FromClause
         return q;
     }
 
+    /// <summary>Identity for structural cache keys (an alias is its own table).</summary>
+    internal long KeyId { get; } = KeyIds.Next();
+
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Table); k.Add(KeyId); }
+
     internal override void CompileFrom(SqlCompiler c)
     {
         if (AliasName != null) c.Sb.Append(c.D.Quote(Name)).Append(" AS ").Append(c.D.Quote(AliasName));

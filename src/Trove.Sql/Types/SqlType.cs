@@ -59,6 +59,8 @@ public class SqlType
 
     /// <summary>The generic kind.</summary>
     public TypeKind Kind { get; }
+    /// <summary>Identity for structural cache keys (types are immutable, so identity stands for their settings).</summary>
+    internal long KeyId { get; } = KeyIds.Next();
     /// <summary>Length for strings and binaries (null: unbounded).</summary>
     public int? Length { get; init; }
     /// <summary>Numeric precision.</summary>
