@@ -46,7 +46,7 @@ internal static partial class EagerLoader
     {
         for (var n = node; n is not null; n = n.Parent)
         {
-            if (n.Op == QueryOp.Include && n.Include is IncludeSpec { Join: JoinKind.None }) return true;
+            if (n.Op == QueryOp.Include) return true; // the plan cache key does not see include paths, joins or correlation values
             if (n.Op == QueryOp.Root && n.Mapper is { } m && m.HasEagerDefaults) return true;
         }
         return false;

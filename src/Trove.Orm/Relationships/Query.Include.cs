@@ -106,7 +106,8 @@ public sealed class IncludeQuery<T, TPrevious> where TPrevious : DeclarativeBase
     public List<T>.Enumerator GetEnumerator() => Query.GetEnumerator();
 }
 
-internal enum JoinKind { None, Inner, Outer }
+/// <summary>Inner/Outer: Join/LeftJoin along a relationship; Correlate: the rows related to one owner (dynamic relationships).</summary>
+internal enum JoinKind { None, Inner, Outer, Correlate }
 
 /// <summary>One step of an eager-loading path (immutable; <see cref="Parent"/> is the previous step).</summary>
 internal sealed class IncludeSpec(IncludeSpec? parent, string name, Loading loading)
@@ -119,6 +120,9 @@ internal sealed class IncludeSpec(IncludeSpec? parent, string name, Loading load
     public Type? ForType { get; init; }
     /// <summary>A relationship join (Join/LeftJoin), not a loading instruction.</summary>
     public JoinKind Join { get; init; }
+    /// <summary>Correlate: the relationship whose target rows are queried, and the owner's join values.</summary>
+    public RelationshipMap? Relation { get; init; }
+    public object?[]? Key { get; init; }
 
     public List<IncludeSpec> Path()
     {

@@ -9,6 +9,11 @@ internal sealed partial class Translator
     {
         if (node.Include is not IncludeSpec { Join: not JoinKind.None } spec) return;
         if (Shape is not EntityShape es) throw Unsupported("a relationship join after a projection");
+        if (spec.Join == JoinKind.Correlate)
+        {
+            Correlate(es, spec.Relation!, spec.Key!);
+            return;
+        }
         var rel = Array.Find(es.Mapper.Relationships, r => r.Name == spec.Name)?.Resolved()
             ?? throw Unsupported($"{es.Mapper.EntityType.Name}.{spec.Name} (not a relationship)");
         var outer = spec.Join == JoinKind.Outer;
@@ -34,6 +39,36 @@ internal sealed partial class Translator
                 break;
             }
         }
+    }
+
+    /// <summary>WHERE the target rows belong to one owner (its join values as parameters), in the relationship's order.</summary>
+    private void Correlate(EntityShape target, RelationshipMap rel, object?[] key)
+    {
+        var q = target.From.Qualifier;
+        switch (rel.Direction)
+        {
+            case RelationDirection.OneToMany:
+                for (var i = 0; i < rel.ChildColumns.Length; i++)
+                    Model.Where.Add(new BinaryNode(new ParamNode(key[i]), "=", new ColumnNode(q, rel.Target.Columns[rel.ChildColumns[i]].Name), 4));
+                break;
+            case RelationDirection.ManyToOne:
+                for (var i = 0; i < rel.ParentColumns.Length; i++)
+                    Model.Where.Add(new BinaryNode(new ColumnNode(q, rel.Target.Columns[rel.ParentColumns[i]].Name), "=", new ParamNode(key[i]), 4));
+                break;
+            default:
+            {
+                var sec = MapperRegistry.ByTable(rel.SecondaryName)
+                    ?? throw Unsupported($"a dynamic relationship over '{rel.SecondaryName}' (not a mapped class)");
+                var sq = Model.NewQualifier(sec);
+                Model.From.Add(new FromItem { Mapper = sec, Qualifier = sq });
+                for (var i = 0; i < rel.SecondaryOwnerColumns.Length; i++)
+                    Model.Where.Add(new BinaryNode(new ParamNode(key[i]), "=", new ColumnNode(sq, rel.SecondaryOwnerColumns[i]), 4));
+                for (var i = 0; i < rel.SecondaryTargetColumns.Length; i++)
+                    Model.Where.Add(new BinaryNode(new ColumnNode(q, rel.Target.Columns[rel.TargetColumns[i]].Name), "=", new ColumnNode(sq, rel.SecondaryTargetColumns[i]), 4));
+                break;
+            }
+        }
+        foreach (var (col, desc) in rel.Order) Model.OrderBy.Add(new OrderNode(new ColumnNode(q, rel.Target.Columns[col].Name), desc));
     }
 
     private void Add(EntityMapper m, string q, SqlNode on, bool outer) =>

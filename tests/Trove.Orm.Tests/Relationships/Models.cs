@@ -11,6 +11,8 @@ public partial class User : Base
     [Column(Length = 32, ServerDefault = "")] public partial string Name { get; set; } = "";
     [Relationship(OrderBy = nameof(Blog.Create), BackPopulates = nameof(Blog.UserObj))]
     public partial IList<Blog> BlogList { get; set; }
+    /// <summary>Seed 004 §4.2 lazy='dynamic': a query, Add/Remove written at flush.</summary>
+    [Relationship(OrderBy = nameof(Blog.Create))] public partial DynamicCollection<Blog> Blogs { get; }
     public override string ToString() => $"User({Name})";
 }
 

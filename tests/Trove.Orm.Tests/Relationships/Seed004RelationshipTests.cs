@@ -65,6 +65,25 @@ public class Seed004RelationshipTests
         Assert.Contains("ORDER BY blog.", log.Sql.Count == 0 ? LastSql(engine, () => s.Expire(user), () => _ = user.BlogList.Count) : "");
     }
 
+    [Theory, MemberData(nameof(Dialects))]
+    public void S4_2_dynamic_relationship_is_a_query(string dialect)
+    {
+        using var engine = Open(dialect);
+        BlogUserData(engine);
+        using var s = new Trove.Orm.Session(engine);
+        using var log = new StatementLog(engine);
+        var bl = s.Get<User>(1L)!.Blogs;
+        Assert.Equal("[Blog(abc), Blog(B), Blog(A)]", "[" + string.Join(", ", bl.ToList()) + "]");
+        Assert.Equal("Blog(abc)", bl.Where(b => b.Title == "abc").First().ToString());
+        Assert.Equal(3, bl.Count());
+        // count() over the dynamic query: SELECT count(*) FROM (SELECT … FROM blog …), as in the reference
+        Assert.Equal(["SELECT user", "SELECT blog", "SELECT blog", "SELECT SELECT"], log.Take());
+        bl.Add(new Blog { Title = "new", Id = 5 });
+        s.Commit();
+        Assert.Equal(4, s.Get<User>(1L)!.Blogs.Count());
+        Assert.Equal(1L, s.Query<Blog>().Where(b => b.Title == "new").Select(b => b.UserId).Single());
+    }
+
     private static string LastSql(Engine engine, Action before, Action run)
     {
         before();
