@@ -72,6 +72,7 @@ internal sealed partial class ExpressionTranslator
         if (rs.Rel.IsCollection)
         {
             if (m.Member.Name == "Count") return Aggregate(rs, "count", null, m.Type);
+            if (m.Member.Name == "Values" && rs.Rel.Kind == RelationKind.Dictionary) return rs;
             throw Translator.Unsupported(m.ToString());
         }
         var (sel, target) = Correlated(rs);
@@ -107,10 +108,34 @@ internal sealed partial class ExpressionTranslator
         return Bool(new ExistsNode(sel));
     }
 
+    /// <summary><c>relationship.Select(x =&gt; x.Attr)</c> (an association proxy): usable with Contains.</summary>
+    private sealed class ProjectionShape(RelationShape rel, LambdaExpression selector) : Shape(typeof(IEnumerable<object>))
+    {
+        public RelationShape Rel { get; } = rel;
+        public LambdaExpression Selector { get; } = selector;
+    }
+
+    /// <summary>EXISTS (… AND selector(target) = value): <c>u.BlogTitles.Contains("A")</c>.</summary>
+    private Shape ContainsValue(ProjectionShape ps, Expression value)
+    {
+        var (sel, target) = Correlated(ps.Rel);
+        sel.Columns.Add(new LiteralNode("1"));
+        var left = Bind(ps.Selector, target).Translate();
+        var right = Visit(Translator.StripConvert(value));
+        sel.Where.Add(new BinaryNode(ToSql(left), "=", Operand(right, left), 4));
+        return Bool(new ExistsNode(sel));
+    }
+
     /// <summary>Any/Has/Count/Sum/Min/Max/Average over a relationship; null when the call is something else.</summary>
     private Shape? RelationCall(MethodCallExpression mc)
     {
         var m = mc.Method;
+        if (m.Name == "Contains" && !m.IsStatic && mc.Object is not null && mc.Arguments.Count == 1 && UsesParameters(mc.Object)
+            && Visit(mc.Object) is ProjectionShape own)
+            return ContainsValue(own, mc.Arguments[0]);
+        if (m.Name == "Contains" && m.IsStatic && mc.Arguments.Count == 2 && UsesParameters(mc.Arguments[0])
+            && Visit(Translator.StripConvert(mc.Arguments[0])) is ProjectionShape src)
+            return ContainsValue(src, mc.Arguments[1]);
         if (!m.IsStatic || mc.Arguments.Count == 0) return null;
         var isEnumerable = m.DeclaringType == typeof(Enumerable);
         if (!isEnumerable && m.DeclaringType != typeof(RelationshipFunctions)) return null;
@@ -120,6 +145,7 @@ internal sealed partial class ExpressionTranslator
         return m.Name switch
         {
             "Any" or "Has" => Exists(rs, Lambda(1)),
+            "Select" when Lambda(1) is { } selector => new ProjectionShape(rs, selector),
             "Count" or "LongCount" when mc.Arguments.Count == 1 => Aggregate(rs, "count", null, mc.Type),
             "Sum" => Aggregate(rs, "sum", Lambda(1), mc.Type),
             "Max" => Aggregate(rs, "max", Lambda(1), mc.Type),
