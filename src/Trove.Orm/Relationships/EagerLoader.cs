@@ -185,21 +185,20 @@ internal static partial class EagerLoader
             var rel = n.Rel;
             var collection = rel.IsCollection || rel.Direction != RelationDirection.ManyToOne;
             // rows multiply under a joined collection: LIMIT would cut parents, and a secondary without a mapper cannot be joined
-            if (collection && limited || rel.Direction == RelationDirection.ManyToMany && SecondaryMapper(rel) is null)
+            if (collection && limited)
             {
                 n.Strategy = Loading.SelectIn;
                 continue;
             }
             if (collection && top) exec.Dedupe = true;
             var target = rel.Target;
-            var q = Alias(model, target);
+            var q = Alias(model, target.TableName);
             SqlNode on;
             if (rel.Direction == RelationDirection.ManyToMany)
             {
-                var sec = SecondaryMapper(rel)!;
-                var sq = Alias(model, sec);
+                var sq = Alias(model, rel.SecondaryName);
                 var secOn = Eq(sq, rel.SecondaryOwnerColumns, parentQualifier, rel.OwnerColumns.Select(c => rel.Owner.Columns[c].Name).ToArray());
-                model.From.Add(new FromItem { Mapper = sec, Qualifier = sq, On = secOn, Outer = true, IsJoin = true });
+                model.From.Add(new FromItem { Table = rel.SecondaryName, Qualifier = sq, On = secOn, Outer = true, IsJoin = true });
                 on = Eq(q, rel.TargetColumns.Select(c => target.Columns[c].Name).ToArray(), sq, rel.SecondaryTargetColumns);
             }
             else if (rel.Direction == RelationDirection.ManyToOne)
@@ -217,16 +216,13 @@ internal static partial class EagerLoader
         }
     }
 
-    private static string Alias(SelectModel model, EntityMapper m)
+    private static string Alias(SelectModel model, string table)
     {
-        var name = m.TableName + "_1";
+        var name = table + "_1";
         var i = 1;
-        while (model.From.Any(f => f.Qualifier == name)) name = m.TableName + "_" + ++i;
+        while (model.From.Any(f => f.Qualifier == name)) name = table + "_" + ++i;
         return name;
     }
-
-    private static EntityMapper? SecondaryMapper(RelationshipMap rel) =>
-        rel.Direction == RelationDirection.ManyToMany ? MapperRegistry.ByTable(rel.SecondaryName) : null;
 
     private static SqlNode Eq(string q1, string[] c1, string q2, string[] c2)
     {

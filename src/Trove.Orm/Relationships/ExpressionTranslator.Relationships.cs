@@ -49,10 +49,9 @@ internal sealed partial class ExpressionTranslator
                 break;
             default:
             {
-                var sec = MapperRegistry.ByTable(rel.SecondaryName)
-                    ?? throw Translator.Unsupported($"a predicate over '{rel}' (its secondary table '{rel.SecondaryName}' is not a mapped class)");
-                var sq = sec.TableName == q || sec.TableName == ownerQ ? sec.TableName + "_1" : sec.TableName;
-                sel.From.Add(new FromItem { Mapper = sec, Qualifier = sq });
+                var secName = rel.SecondaryName;
+                var sq = secName == q || secName == ownerQ ? secName + "_1" : secName;
+                sel.From.Add(new FromItem { Table = secName, Qualifier = sq });
                 for (var i = 0; i < rel.SecondaryOwnerColumns.Length; i++)
                     sel.Where.Add(Eq(ownerQ, rel.Owner.Columns[rel.OwnerColumns[i]].Name, sq, rel.SecondaryOwnerColumns[i]));
                 for (var i = 0; i < rel.SecondaryTargetColumns.Length; i++)

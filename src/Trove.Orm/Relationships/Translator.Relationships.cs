@@ -30,10 +30,9 @@ internal sealed partial class Translator
                 break;
             default:
             {
-                var sec = MapperRegistry.ByTable(rel.SecondaryName)
-                    ?? throw Unsupported($"a join along '{rel}' (its secondary table '{rel.SecondaryName}' is not a mapped class)");
-                var sq = Model.NewQualifier(sec);
-                Add(sec, sq, Eq(sq, rel.SecondaryOwnerColumns, ownerQ, rel.OwnerColumns.Select(c => rel.Owner.Columns[c].Name)), outer);
+                var sq = rel.SecondaryName;
+                Model.From.Add(new FromItem { Table = sq, Qualifier = sq, IsJoin = true, Outer = outer,
+                    On = Eq(sq, rel.SecondaryOwnerColumns, ownerQ, rel.OwnerColumns.Select(c => rel.Owner.Columns[c].Name)) });
                 q = Model.NewQualifier(target);
                 Add(target, q, Eq(q, rel.TargetColumns.Select(c => target.Columns[c].Name), sq, rel.SecondaryTargetColumns), outer);
                 break;
@@ -57,10 +56,8 @@ internal sealed partial class Translator
                 break;
             default:
             {
-                var sec = MapperRegistry.ByTable(rel.SecondaryName)
-                    ?? throw Unsupported($"a dynamic relationship over '{rel.SecondaryName}' (not a mapped class)");
-                var sq = Model.NewQualifier(sec);
-                Model.From.Add(new FromItem { Mapper = sec, Qualifier = sq });
+                var sq = rel.SecondaryName;
+                Model.From.Add(new FromItem { Table = sq, Qualifier = sq });
                 for (var i = 0; i < rel.SecondaryOwnerColumns.Length; i++)
                     Model.Where.Add(new BinaryNode(new ParamNode(key[i]), "=", new ColumnNode(sq, rel.SecondaryOwnerColumns[i]), 4));
                 for (var i = 0; i < rel.SecondaryTargetColumns.Length; i++)
