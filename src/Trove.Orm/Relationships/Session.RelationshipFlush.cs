@@ -128,11 +128,17 @@ public sealed partial class Session
         {
             var rel = r.Resolved();
             if (rel.Direction != RelationDirection.ManyToOne || rel.ViewOnly) continue;
-            if (m.GetRelated(s.Entity, rel.Index) is DeclarativeBase parent) RelationshipEvents.CopyKey(rel, parent, s.Entity);
+            if (m.GetRelated(s.Entity, rel.Index) is DeclarativeBase parent && !RelationshipEvents.CopyKey(rel, parent, s.Entity))
+            {
+                // the parent is not inserted yet (tables that reference each other): INSERT without the key, UPDATE it after
+                _postUpdates.Add((s, rel, parent));
+            }
         }
         s.RelChanged = 0;
         CopyParentLinks(s);
     }
+
+    private readonly List<(InstanceState Child, RelationshipMap Rel, DeclarativeBase Parent)> _postUpdates = new();
 
     private static void CopyParentLinks(InstanceState s)
     {
@@ -145,6 +151,13 @@ public sealed partial class Session
     /// <summary>Before the UPDATEs: keys of re-parented children whose parent was inserted by this flush; keys set to NULL.</summary>
     private void BeforeUpdates()
     {
+        if (_postUpdates.Count > 0)
+        {
+            // post-update: the parents now have keys; the children join the UPDATEs with the foreign key set
+            foreach (var (child, rel, parent) in _postUpdates)
+                if (child.Status == InstanceStatus.Persistent) RelationshipEvents.CopyKey(rel, parent, child.Entity);
+            _postUpdates.Clear();
+        }
         if (_dirty.Count > 0)
         {
             foreach (var s in _dirty.ToArray())
