@@ -126,6 +126,11 @@ public sealed class RelationshipMap
         {
             if (_resolved) return this;
             Resolve();
+            if ((Cascade & Cascade.DeleteOrphan) != 0 && Direction != RelationDirection.OneToMany && !SingleParent)
+            {
+                throw new MappingException(
+                    $"On {this}, delete-orphan cascade is normally configured only on the \"one\" side of a one-to-many relationship; set SingleParent = true to allow it on a many-to-one or many-to-many relationship");
+            }
             _resolved = true;
         }
         return this;
