@@ -10,7 +10,7 @@ namespace Trove.Orm.Querying;
 /// constant or a null captured value is IS [NOT] NULL, and nothing else compensates for NULL.
 /// Sub-expressions that do not use the lambda's parameters are evaluated on the client and bound as parameters.
 /// </summary>
-internal sealed class ExpressionTranslator
+internal sealed partial class ExpressionTranslator
 {
     private readonly Dictionary<ParameterExpression, Shape> _env = new();
     private readonly Expression _body;
@@ -91,6 +91,7 @@ internal sealed class ExpressionTranslator
                 var col = es.Mapper.FindByProperty(m.Member.Name);
                 if (col is not null) return new ScalarShape(es.Column(col), m.Type, es.Mapper, col.Index);
                 if (es.Mapper.Hybrids.TryGetValue(m.Member.Name, out var hybrid)) return Inline(hybrid, [m.Expression!]);
+                if (Navigation(es, m.Member.Name) is { } nav) return nav;
                 throw Translator.Unsupported($"{es.Mapper.EntityType.Name}.{m.Member.Name} (not a mapped column or hybrid)");
             }
             case NewShape ns:
@@ -101,6 +102,8 @@ internal sealed class ExpressionTranslator
                 return new ScalarShape(new FuncNode("length", [sc.Node]), typeof(int));
             case ScalarShape sc when m.Member.Name == "Value" && Nullable.GetUnderlyingType(m.Expression!.Type) is not null:
                 return sc;
+            case RelationShape rs:
+                return RelationMember(rs, m);
             case ScalarShape sc when m.Member.Name == "HasValue":
                 return new ScalarShape(new PostfixNode(sc.Node, " IS NOT NULL"), typeof(bool));
             default:
@@ -240,6 +243,8 @@ internal sealed class ExpressionTranslator
         // hybrid method on an entity
         if (mc.Object is not null && !m.IsStatic && MapperRegistry.Find(mc.Object.Type) is { } hm && hm.Hybrids.TryGetValue(name, out var hybrid))
             return Inline(hybrid, [mc.Object, .. mc.Arguments]);
+
+        if (RelationCall(mc) is { } related) return related;
 
         if (declaring == typeof(OrmFunctions))
         {

@@ -111,12 +111,9 @@ public sealed partial class Session
         }
     }
 
-    private static int[] OwnerJoinColumns(RelationshipMap rel) => rel.Direction switch
-    {
-        RelationDirection.ManyToOne => rel.ChildColumns,
-        RelationDirection.OneToMany => rel.ParentColumns,
-        _ => rel.OwnerColumns,
-    };
+    private static int[] OwnerJoinColumns(RelationshipMap rel) => rel.OwnerJoin;
+
+    internal static int OwnerJoinColumn(RelationshipMap rel) => rel.OwnerJoin[0];
 
     /// <summary>Database values of the owner's join columns; null when one is NULL (nothing related).</summary>
     internal static object?[]? JoinValues(InstanceState s, RelationshipMap rel)
