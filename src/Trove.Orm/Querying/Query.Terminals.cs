@@ -189,8 +189,9 @@ public sealed partial class Query<T>
         try
         {
             var bound = Env is null ? this : Unbound();
+            ExpressionTranslator.ComputedValues = 0;
             var (model, read) = bound.Plan(out var shape);
-            if (!HasClientValue(shape))
+            if (!HasClientValue(shape) && ExpressionTranslator.ComputedValues == 0)
             {
                 var sql = Render(model, dialect, out var real);
                 var qa = new Query<T>(Session, PlanCache.Probe(Node, 0, values.Count, Env));
