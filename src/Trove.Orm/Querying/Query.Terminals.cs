@@ -100,6 +100,7 @@ public sealed partial class Query<T>
 
     private async Task<List<TR>> RunAsync<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, CancellationToken ct, int maxRows = int.MaxValue)
     {
+        ct.ThrowIfCancellationRequested();
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var sql = Render(model, runner.Dialect, out var args);
