@@ -40,9 +40,10 @@ internal static class PlanCache
     }
 
     /// <summary>The structural key of a chain and its slot values; false when a captured value cannot be a slot.</summary>
-    public static bool TryKey(QueryNode node, Type resultType, string suffix, out string key, out List<object> values)
+    public static bool TryKey(QueryNode node, Type resultType, string suffix, out string key, out List<object> values,
+        IReadOnlyDictionary<ParameterExpression, object?>? env = null)
     {
-        var v = new SlotVisitor(null);
+        var v = new SlotVisitor(null, env);
         v.Sb.Append(Id(resultType)).Append(suffix);
         key = "";
         values = v.Values;
@@ -52,9 +53,16 @@ internal static class PlanCache
     }
 
     /// <summary>A copy of the chain with every slot replaced by probe value set <paramref name="set"/> (0 or 1).</summary>
-    public static QueryNode Probe(QueryNode node, int set, int slots)
+    public static QueryNode Probe(QueryNode node, int set, int slots, IReadOnlyDictionary<ParameterExpression, object?>? env = null)
     {
-        var v = new SlotVisitor(new ProbeSet(set, slots));
+        var v = new SlotVisitor(new ProbeSet(set, slots), env);
+        return v.Rewrite(node);
+    }
+
+    /// <summary>A copy of the chain with the compiled query's parameters replaced by their values (constants).</summary>
+    public static QueryNode Bind(QueryNode node, IReadOnlyDictionary<ParameterExpression, object?> env)
+    {
+        var v = new SlotVisitor(new ProbeSet(-1, 0), env);
         return v.Rewrite(node);
     }
 
@@ -90,7 +98,7 @@ internal static class PlanCache
     /// Walks a chain in a fixed order: writes the key (fingerprint mode) or replaces slots with probe constants
     /// (probe mode); both modes meet the slots in the same order.
     /// </summary>
-    private sealed class SlotVisitor(ProbeSet? probe) : ExpressionVisitor
+    private sealed class SlotVisitor(ProbeSet? probe, IReadOnlyDictionary<ParameterExpression, object?>? env) : ExpressionVisitor
     {
         public readonly StringBuilder Sb = new(128);
         public readonly List<object> Values = [];
@@ -123,7 +131,7 @@ internal static class PlanCache
         /// <summary>Copies a chain replacing slots, meeting them in <see cref="Walk"/>'s order (a node's parts, then its parent).</summary>
         public QueryNode Rewrite(QueryNode node)
         {
-            var count = node.Op is QueryOp.Skip or QueryOp.Take ? (int)NextProbe(typeof(int))! : node.Count;
+            var count = node.Op is QueryOp.Skip or QueryOp.Take && probe!.Set >= 0 ? (int)NextProbe(typeof(int))! : node.Count;
             var l1 = RewriteLambda(node.L1);
             var l2 = RewriteLambda(node.L2);
             var l3 = RewriteLambda(node.L3);
@@ -161,33 +169,65 @@ internal static class PlanCache
                 object? value;
                 if (probe is null)
                 {
-                    try { value = ExpressionTranslator.Evaluate(node); }
+                    try { value = EvaluateCapture(node); }
                     catch (Exception) { _failed = true; return node; }
                     if (IsStructuralValue(value)) Sb.Append(",c").Append(Id(node.Type)).Append('=').Append(value?.ToString() ?? "null");
                     else if (IsSlotType(value!.GetType())) AddSlot(value);
                     else _failed = true;
                     return node;
                 }
-                value = ExpressionTranslator.Evaluate(node);
-                if (IsStructuralValue(value)) return node;
+                value = EvaluateCapture(node);
+                // binding a compiled query's parameters: every value becomes a constant the translator can read
+                if (probe.Set < 0) return UsesEnv(node) ? Expression.Constant(value, node.Type) : node;
+                if (IsStructuralValue(value)) return UsesEnv(node) ? Expression.Constant(value, node.Type) : node;
                 return Expression.Constant(NextProbe(value!.GetType()), node.Type);
             }
             if (probe is null) Signature(node);
             return base.Visit(node);
         }
 
-        /// <summary>A constant, or a member chain over a constant / static member: a client value.</summary>
-        private static bool IsCapture(Expression e)
+        /// <summary>A constant, a compiled query's parameter, or a member chain over either / a static member: a client value.</summary>
+        private bool IsCapture(Expression e)
         {
             for (var x = e; ;)
             {
                 switch (x)
                 {
+                    case ParameterExpression p: return env is not null && env.ContainsKey(p);
                     case ConstantExpression c: return c.Value is not LambdaExpression;
                     case MemberExpression { Expression: null } m: return m.Member is FieldInfo or PropertyInfo;
                     case MemberExpression m: x = m.Expression!; continue;
                     default: return false;
                 }
+            }
+        }
+
+        private bool UsesEnv(Expression e)
+        {
+            for (var x = e; ; x = ((MemberExpression)x).Expression!)
+            {
+                if (x is ParameterExpression) return true;
+                if (x is not MemberExpression { Expression: not null }) return false;
+            }
+        }
+
+        /// <summary>Value of a capture: constants and members by reflection, compiled query parameters from the environment.</summary>
+        private object? EvaluateCapture(Expression e)
+        {
+            switch (e)
+            {
+                case ParameterExpression p: return env![p];
+                case MemberExpression { Expression: { } inner } m when UsesEnv(inner):
+                {
+                    var target = EvaluateCapture(inner);
+                    return m.Member switch
+                    {
+                        FieldInfo f => f.GetValue(target),
+                        PropertyInfo pi => pi.GetValue(target),
+                        _ => throw new NotSupportedException(m.ToString()),
+                    };
+                }
+                default: return ExpressionTranslator.Evaluate(e);
             }
         }
 

@@ -173,7 +173,7 @@ public sealed partial class Query<T>
     /// </summary>
     private List<T>? TryRunCached(int maxRows)
     {
-        if (IsGrouped || Relationships.EagerLoader.Involved(Node) || !PlanCache.TryKey(Node, typeof(T), "", out var key, out var values)) return null;
+        if (IsGrouped || Relationships.EagerLoader.Involved(Node) || !PlanCache.TryKey(Node, typeof(T), "", out var key, out var values, Env)) return null;
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var found = PlanCache.Find(key, runner.Dialect);
@@ -188,13 +188,14 @@ public sealed partial class Query<T>
         CachedPlan<T>? plan = null;
         try
         {
-            var (model, read) = Plan(out var shape);
+            var bound = Env is null ? this : Unbound();
+            var (model, read) = bound.Plan(out var shape);
             if (!HasClientValue(shape))
             {
                 var sql = Render(model, dialect, out var real);
-                var qa = new Query<T>(Session, PlanCache.Probe(Node, 0, values.Count));
+                var qa = new Query<T>(Session, PlanCache.Probe(Node, 0, values.Count, Env));
                 var sqlA = qa.Render(qa.Plan().Model, dialect, out var a);
-                var qb = new Query<T>(Session, PlanCache.Probe(Node, 1, values.Count));
+                var qb = new Query<T>(Session, PlanCache.Probe(Node, 1, values.Count, Env));
                 var sqlB = qb.Render(qb.Plan().Model, dialect, out var b);
                 if (sql == sqlA && sql == sqlB && CachedPlan<T>.Match(real, a, b, values, values.Count) is { } args)
                     plan = new CachedPlan<T>(sql, args, read);
@@ -221,6 +222,7 @@ public sealed partial class Query<T>
     public List<T> ToList()
     {
         if (TryRunCached(int.MaxValue) is { } cached) return cached;
+        if (Env is not null) return Unbound().ToList();
         var (model, read) = Plan();
         return Execute(model, read);
     }
@@ -318,6 +320,7 @@ public sealed partial class Query<T>
     {
         var q = Take(n);
         if (q.TryRunCached(int.MaxValue) is { } cached) return cached;
+        if (Env is not null) return Unbound().Limited(n);
         var (model, read) = q.Plan();
         return Execute(model, read);
     }
@@ -329,6 +332,7 @@ public sealed partial class Query<T>
     private List<T> AtMostTwo()
     {
         if (TryRunCached(2) is { } cached) return cached;
+        if (Env is not null) return Unbound().AtMostTwo();
         var (model, read) = Plan();
         return IsGrouped ? Regroup(Run(model, read)) : Run(model, read, 2);
     }

@@ -54,4 +54,6 @@ internal interface IQueryInternal
     Type ElementType { get; }
     /// <summary>The same query type over another chain (the plan cache's probe copies).</summary>
     IQueryInternal WithNode(QueryNode node);
+    /// <summary>The same chain in another session with a compiled query's parameter values.</summary>
+    IQueryInternal Rebind(Session session, IReadOnlyDictionary<ParameterExpression, object?>? env);
 }

@@ -84,4 +84,43 @@ public class PlanCacheTests
         Assert.Equal(1, s.Query<Users>().OrderBy(u => u.Id).First().Id);
         Assert.Contains("LIMIT", log.Sql[^1], StringComparison.Ordinal);
     }
+
+    public sealed record Filter(string Name);
+
+    [Theory]
+    [MemberData(nameof(OrmDb.Dialects), MemberType = typeof(OrmDb))]
+    public void Compiled_queries_bind_their_arguments_per_call(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        using var s = Seeded(engine);
+        using var log = new StatementLog(engine);
+        var byId = CompiledQuery.Create((Trove.Orm.Session x, int id) => x.Query<Users>().Where(u => u.Id == id).FirstOrDefault());
+        var named = CompiledQuery.Create((Trove.Orm.Session x, string name, int min) => x.Query<Users>().Where(u => u.Name == name && u.Id >= min).ToList());
+        var pair = CompiledQuery.Create((Trove.Orm.Session x, int id) => x.Query<Users>().Where(u => u.Id == id).Select(u => new { u.Name, u.Extra }).Single());
+        var byFilter = CompiledQuery.Create((Trove.Orm.Session x, Filter f) => x.Query<Users>().Where(u => u.Name == f.Name).SingleOrDefault());
+        var byExtra = CompiledQuery.Create((Trove.Orm.Session x, string? extra) => x.Query<Users>().Where(u => u.Extra == extra).OrderBy(u => u.Id).ToList());
+        var counted = CompiledQuery.Create((Trove.Orm.Session x, int id) => x.Query<Users>().Where(u => u.Id > id).Count());
+        var all = CompiledQuery.Create((Trove.Orm.Session x) => x.Query<Users>().OrderBy(u => u.Id).ToArray());
+        for (var id = 1; id <= 8; id++)
+        {
+            Assert.Equal("n" + id, byId(s, id)!.Name);
+            Assert.Equal(id, Assert.Single(named(s, "n" + id, id)).Id);
+            Assert.Empty(named(s, "n" + id, id + 1));
+            Assert.Equal(("n" + id, id % 2 == 0 ? "even" : "odd"), (pair(s, id).Name, pair(s, id).Extra));
+            Assert.Equal(id, byFilter(s, new Filter("n" + id))!.Id);
+            Assert.Equal(8 - id, counted(s, id));
+        }
+        Assert.Null(byId(s, 99));
+        Assert.Equal([2, 4, 6, 8], byExtra(s, "even").Select(u => u.Id));
+        Assert.Empty(byExtra(s, null));
+        Assert.Equal(8, all(s).Length);
+        // the same compiled query in another session of the engine (in-memory SQLite has one connection: end s's transaction)
+        s.Commit();
+        using var other = new Trove.Orm.Session(engine);
+        var fromOther = byId(other, 3)!;
+        Assert.Equal("n3", fromOther.Name);
+        other.Commit();
+        Assert.NotSame(fromOther, byId(s, 3));
+        Assert.DoesNotContain(log.Sql, x => x.Contains("LIMIT", StringComparison.Ordinal) && !x.Contains('?') && !x.Contains('@') && !x.Contains('$'));
+    }
 }
