@@ -94,7 +94,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// </summary>
     public Result Execute(Executable stmt, IReadOnlyDictionary<string, object?>? parameters = null)
     {
-        if (stmt is Insert ins && ins.Split(Dialect.MaxParameters) is { Count: > 1 } chunks) return ExecuteChunks(chunks, parameters);
+        if (stmt is Insert { IsMultiRow: true } ins && ins.Split(Dialect.MaxParameters) is { Count: > 1 } chunks) return ExecuteChunks(chunks, parameters);
         return Execute(Engine.CompiledCache.Compile(stmt), parameters);
     }
 
@@ -132,7 +132,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>Async <see cref="Execute(Executable, IReadOnlyDictionary{string, object?}?)"/>.</summary>
     public Task<Result> ExecuteAsync(Executable stmt, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default)
     {
-        if (stmt is Insert ins && ins.Split(Dialect.MaxParameters) is { Count: > 1 } chunks) return ExecuteChunksAsync(chunks, parameters, ct);
+        if (stmt is Insert { IsMultiRow: true } ins && ins.Split(Dialect.MaxParameters) is { Count: > 1 } chunks) return ExecuteChunksAsync(chunks, parameters, ct);
         return ExecuteAsync(Engine.CompiledCache.Compile(stmt), parameters, ct);
     }
 

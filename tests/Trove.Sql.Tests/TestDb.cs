@@ -55,6 +55,16 @@ public sealed class PgFactAttribute : FactAttribute
     public PgFactAttribute() { if (TestDb.PgDisabled) Skip = "TROVE_PG=0: PostgreSQL tests are turned off"; }
 }
 
+/// <summary>
+/// The PostgreSQL row of a per-dialect theory (<c>[Theory, InlineData("sqlite"), PgData]</c>): reported as skipped,
+/// with the reason, when TROVE_PG=0.
+/// </summary>
+public sealed class PgDataAttribute : Xunit.Sdk.DataAttribute
+{
+    public PgDataAttribute() { if (TestDb.PgDisabled) Skip = "TROVE_PG=0: PostgreSQL tests are turned off"; }
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [["postgresql"]];
+}
+
 /// <summary>A theory that needs PostgreSQL: skipped (visibly) only when TROVE_PG=0.</summary>
 public sealed class PgTheoryAttribute : TheoryAttribute
 {

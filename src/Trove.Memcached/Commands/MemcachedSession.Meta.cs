@@ -1,5 +1,5 @@
 using System.Buffers.Text;
-using System.IO.Pipelines;
+using Trove.Net;
 using Trove.Memcached.Engine;
 using Trove.Memcached.Protocol;
 
@@ -36,14 +36,14 @@ internal sealed partial class MemcachedSession
     }
 
     /// <summary>Writes the return flags a miss or hit carries, in request order.</summary>
-    private static void WriteFlags(PipeWriter w, in MetaFlags f, ReadOnlySpan<byte> keyText, ReadOnlySpan<byte> opaque,
+    private static void WriteFlags(LoopOutput w, in MetaFlags f, ReadOnlySpan<byte> keyText, ReadOnlySpan<byte> opaque,
         bool hit, in ItemView item, int now)
     {
         for (int i = 0; i < f.OrderCount; i++) WriteFlag(w, f, f.Order[i], keyText, opaque, hit, item, now);
     }
 
     /// <summary>Writes one return flag (nothing for flags that return nothing).</summary>
-    private static void WriteFlag(PipeWriter w, in MetaFlags f, byte c, ReadOnlySpan<byte> keyText, ReadOnlySpan<byte> opaque,
+    private static void WriteFlag(LoopOutput w, in MetaFlags f, byte c, ReadOnlySpan<byte> keyText, ReadOnlySpan<byte> opaque,
         bool hit, in ItemView item, int now)
     {
         {

@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using Trove.Net;
 using Trove.Memcached.Protocol;
 
 namespace Trove.Memcached.Server;
@@ -19,12 +19,12 @@ internal sealed partial class MemcachedSession
         else Reply(Replies.Error);
     }
 
-    private static void Stat(PipeWriter w, string name, long value)
+    private static void Stat(LoopOutput w, string name, long value)
     {
         w.Put("STAT "u8); w.PutAscii(name); w.PutByte((byte)' '); w.PutNumber(value); w.Put(Replies.Crlf);
     }
 
-    private static void Stat(PipeWriter w, string name, string value)
+    private static void Stat(LoopOutput w, string name, string value)
     {
         w.Put("STAT "u8); w.PutAscii(name); w.PutByte((byte)' '); w.PutAscii(value); w.Put(Replies.Crlf);
     }

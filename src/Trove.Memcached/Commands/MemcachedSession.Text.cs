@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Trove.Net;
 using Trove.Memcached.Engine;
 using Trove.Memcached.Protocol;
 
@@ -110,7 +111,7 @@ internal sealed partial class MemcachedSession
         return word;
     }
 
-    private static void WriteValue(System.IO.Pipelines.PipeWriter w, ReadOnlySpan<byte> key, in ItemView item, bool cas)
+    private static void WriteValue(LoopOutput w, ReadOnlySpan<byte> key, in ItemView item, bool cas)
     {
         var span = w.GetSpan(key.Length + 64);
         "VALUE "u8.CopyTo(span);

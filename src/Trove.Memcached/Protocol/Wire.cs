@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
+using Trove.Net;
 
 namespace Trove.Memcached.Protocol;
 
@@ -43,41 +43,29 @@ internal static class Wire
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Put(this IBufferWriter<byte> w, ReadOnlySpan<byte> bytes)
-    {
-        var span = w.GetSpan(bytes.Length);
-        if (span.Length >= bytes.Length)
-        {
-            bytes.CopyTo(span);
-            w.Advance(bytes.Length);
-        }
-        else
-        {
-            w.Write(bytes);
-        }
-    }
+    public static void Put(this LoopOutput w, ReadOnlySpan<byte> bytes) => w.Write(bytes);
 
-    public static void PutNumber(this IBufferWriter<byte> w, long value)
+    public static void PutNumber(this LoopOutput w, long value)
     {
         var span = w.GetSpan(24);
         Utf8Formatter.TryFormat(value, span, out int n);
         w.Advance(n);
     }
 
-    public static void PutNumber(this IBufferWriter<byte> w, ulong value)
+    public static void PutNumber(this LoopOutput w, ulong value)
     {
         var span = w.GetSpan(24);
         Utf8Formatter.TryFormat(value, span, out int n);
         w.Advance(n);
     }
 
-    public static void PutByte(this IBufferWriter<byte> w, byte b)
+    public static void PutByte(this LoopOutput w, byte b)
     {
         w.GetSpan(1)[0] = b;
         w.Advance(1);
     }
 
-    public static void PutAscii(this IBufferWriter<byte> w, string s)
+    public static void PutAscii(this LoopOutput w, string s)
     {
         var span = w.GetSpan(s.Length);
         for (int i = 0; i < s.Length; i++) span[i] = (byte)s[i];

@@ -35,7 +35,12 @@ public sealed class MemcachedServer : IAsyncDisposable
             MaxConnections = options.MaxConnections,
             Backlog = options.Backlog,
             RejectMessage = "ERROR Too many open connections\r\n"u8.ToArray(),
+            // A session leaves at most one command line unconsumed (a data block streams into its item).
+            MaxInputBuffer = 2L * MemcachedSession.MaxGetLineLength,
         };
+        // memcached's -t worker threads, one event loop each, but no more loops than cores.
+        if (Environment.GetEnvironmentVariable("TROVE_LOOP_THREADS") is null)
+            tcp.LoopThreads = Math.Clamp(options.Threads, 1, Environment.ProcessorCount);
         _tcp = new TcpServer(tcp, new Handler(this), _log);
     }
 
@@ -89,23 +94,22 @@ public sealed class MemcachedServer : IAsyncDisposable
     internal void LogCommand(long connection, ReadOnlySpan<byte> line) =>
         _log.LogInformation("<{Conn} {Line}", connection, Encoding.ASCII.GetString(line));
 
-    private sealed class Handler(MemcachedServer server) : IConnectionHandler
+    internal void OnSessionClosed(MemcachedSession session)
     {
-        public async Task OnConnectedAsync(TroveConnection connection)
+        var id = session.Connection.Id;
+        _sessions.TryRemove(id, out _);
+        lock (_closed) session.Counters.AddTo(_closed);
+        if (Options.Verbosity > 0) _log.LogInformation("<{Conn} connection closed", id);
+    }
+
+    private sealed class Handler(MemcachedServer server) : ILoopHandler
+    {
+        public ILoopSession Open(LoopContext context)
         {
-            var session = new MemcachedSession(server, connection);
-            server._sessions[connection.Id] = session;
-            if (server.Options.Verbosity > 0) server._log.LogInformation("<{Conn} new client connection", connection.Id);
-            try
-            {
-                await session.RunAsync(server._tcp.Stopping).ConfigureAwait(false);
-            }
-            finally
-            {
-                server._sessions.TryRemove(connection.Id, out _);
-                lock (server._closed) session.Counters.AddTo(server._closed);
-                if (server.Options.Verbosity > 0) server._log.LogInformation("<{Conn} connection closed", connection.Id);
-            }
+            var session = new MemcachedSession(server, context);
+            server._sessions[context.Connection.Id] = session;
+            if (server.Options.Verbosity > 0) server._log.LogInformation("<{Conn} new client connection", context.Connection.Id);
+            return session;
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using Trove.Memcached.Commands;
 using Trove.Memcached.Engine;
 using Trove.Memcached.Protocol;
@@ -9,13 +7,14 @@ namespace Trove.Memcached.Server;
 
 /// <summary>
 /// One client connection: frames the byte stream into command lines and data blocks, dispatches,
-/// and writes replies straight into the connection's output pipe. Runs on one thread at a time
-/// (the pipe loop), so its fields need no locks; shared state lives in the <see cref="ItemStore"/>.
-/// A storage command is read in two phases as memcached does: the header line allocates the item's
-/// data array, then the data block is copied into it as it arrives (so an item larger than the input
-/// pipe's pause threshold still streams in), and the trailing CRLF is checked.
+/// and writes replies straight into the transport's output buffer. Driven by the connection's loop
+/// thread (<see cref="ILoopSession"/>: one call at a time), so its fields need no locks; shared
+/// state lives in the <see cref="ItemStore"/>. A storage command is read in two phases as memcached
+/// does: the header line allocates the item's data array, then the data block is copied into it as
+/// it arrives (so a large item streams in without the transport holding it), and the trailing CRLF
+/// is checked.
 /// </summary>
-internal sealed partial class MemcachedSession
+internal sealed partial class MemcachedSession : ILoopSession
 {
     /// <summary>A line this long without a newline closes the connection (memcached's 2048), unless it is a get.</summary>
     public const int MaxLineLength = 2048;
@@ -25,10 +24,9 @@ internal sealed partial class MemcachedSession
 
     private readonly MemcachedServer _server;
     private readonly ItemStore _store;
+    private readonly LoopContext _context;
     private readonly TroveConnection _conn;
-    private readonly PipeWriter _out;
-    private byte[] _lineBuffer = new byte[256];
-    private bool _wrote;
+    private LoopOutput _out = null!;
 
     // Pending data block (nread state).
     private byte[]? _pending;
@@ -38,115 +36,98 @@ internal sealed partial class MemcachedSession
     private long _swallow;            // bytes to discard (data of a refused store)
     private int _swallowReply;        // 0 none, 1 too large, 2 out of memory, 3 already replied
 
+    /// <summary>The connection this session serves.</summary>
+    public TroveConnection Connection => _conn;
+
     /// <summary>Counters of this connection; summed by stats.</summary>
     public readonly CommandCounters Counters = new();
 
-    public MemcachedSession(MemcachedServer server, TroveConnection conn)
+    public MemcachedSession(MemcachedServer server, LoopContext context)
     {
         _server = server;
         _store = server.Store;
-        _conn = conn;
-        _out = conn.Output;
+        _context = context;
+        _conn = context.Connection;
         _allowControlKeys = server.Options.AllowControlCharactersInKeys;
     }
 
     private readonly bool _allowControlKeys;
 
-    /// <summary>The connection loop: read, process every complete command, flush, repeat.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Processes every complete command in <paramref name="input"/>; returns the bytes consumed.</summary>
+    public int OnInput(ReadOnlySpan<byte> input, LoopOutput output)
     {
-        var input = _conn.Input;
-        // One registration for the connection's life instead of one per ReadAsync(token): stopping
-        // cancels the pending read, which then returns IsCanceled.
-        using var stopRegistration = stopping.UnsafeRegister(static s => ((PipeReader)s!).CancelPendingRead(), input);
-        while (true)
-        {
-            var result = await input.ReadAsync().ConfigureAwait(false);
-            if (result.IsCanceled && stopping.IsCancellationRequested) break;
-            var buffer = result.Buffer;
-            bool close = Process(ref buffer);
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (_wrote)
-            {
-                _wrote = false;
-                var flush = await _out.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted) break;
-            }
-            if (close || result.IsCompleted || result.IsCanceled) break;
-        }
-    }
-
-    /// <summary>Processes complete commands at the start of <paramref name="buffer"/>, slicing them off. True: close.</summary>
-    internal bool Process(ref ReadOnlySequence<byte> buffer)
-    {
+        _out = output;
+        int start = 0;
         while (true)
         {
             if (_swallow > 0)
             {
-                long n = Math.Min(_swallow, buffer.Length);
-                buffer = buffer.Slice(n);
+                int n = (int)Math.Min(_swallow, input.Length - start);
+                start += n;
                 _swallow -= n;
-                if (_swallow > 0) return false;
+                if (_swallow > 0) return start;
                 FinishSwallow();
                 continue;
             }
             if (_pending is not null)
             {
-                if (!ReadData(ref buffer)) return false;
+                if (!ReadData(input, ref start)) return start;
                 continue;
             }
-            if (buffer.IsEmpty) return false;
-            var nl = buffer.PositionOf((byte)'\n');
-            if (nl is null)
+            var rest = input[start..];
+            if (rest.IsEmpty || output.IsFull) return start;
+            int nl = rest.IndexOf((byte)'\n');
+            if (nl < 0)
             {
-                if (buffer.Length > MaxLineLength && !IsLongGet(buffer)) return true;
-                return false;
+                if (rest.Length > MaxLineLength && !IsLongGet(rest)) return Close(input);
+                return start;
             }
-            var lineSeq = buffer.Slice(0, nl.Value);
-            buffer = buffer.Slice(buffer.GetPosition(1, nl.Value));
-            ReadOnlySpan<byte> line;
-            if (lineSeq.IsSingleSegment) line = lineSeq.FirstSpan;
-            else
-            {
-                int len = (int)lineSeq.Length;
-                if (_lineBuffer.Length < len) _lineBuffer = new byte[Math.Max(len, _lineBuffer.Length * 2)];
-                lineSeq.CopyTo(_lineBuffer);
-                line = _lineBuffer.AsSpan(0, len);
-            }
+            var line = rest[..nl];
+            start += nl + 1;
             if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
             _conn.CountCommands();
-            if (Dispatch(line)) return true;
+            if (Dispatch(line)) return Close(input);
         }
     }
 
-    /// <summary>memcached keeps reading a long line only when it is a multi-key get (bounded here).</summary>
-    private static bool IsLongGet(ReadOnlySequence<byte> buffer)
+    /// <summary>memcached has no blocking commands, so nothing wakes a session.</summary>
+    public void OnWake(LoopOutput output) { }
+
+    /// <summary>Moves this connection's counters into the server's closed-connection totals.</summary>
+    public void OnClosed() => _server.OnSessionClosed(this);
+
+    /// <summary>Sends the replies written so far, then closes; the rest of the input is dropped.</summary>
+    private int Close(ReadOnlySpan<byte> input)
     {
-        if (buffer.Length > MaxGetLineLength) return false;
-        Span<byte> head = stackalloc byte[5];
-        buffer.Slice(0, 5).CopyTo(head);
+        _context.CloseAfterSend();
+        return input.Length;
+    }
+
+    /// <summary>memcached keeps reading a long line only when it is a multi-key get (bounded here).</summary>
+    private static bool IsLongGet(ReadOnlySpan<byte> head)
+    {
+        if (head.Length > MaxGetLineLength) return false;
         return head.StartsWith("get "u8) || head.StartsWith("gets "u8) || head.StartsWith("gat "u8) || head.StartsWith("gats "u8);
     }
 
     /// <summary>Copies data-block bytes into the pending item; true when the block and its CRLF are complete.</summary>
-    private bool ReadData(ref ReadOnlySequence<byte> buffer)
+    private bool ReadData(ReadOnlySpan<byte> input, ref int start)
     {
         var data = _pending!;
         int need = data.Length - _pendingFilled;
         if (need > 0)
         {
-            int n = (int)Math.Min(need, buffer.Length);
-            buffer.Slice(0, n).CopyTo(data.AsSpan(_pendingFilled));
-            buffer = buffer.Slice(n);
+            int n = Math.Min(need, input.Length - start);
+            input.Slice(start, n).CopyTo(data.AsSpan(_pendingFilled));
+            start += n;
             _pendingFilled += n;
             if (n < need) return false;
         }
-        if (buffer.Length < 2) return false;
-        Span<byte> crlf = stackalloc byte[2];
-        buffer.Slice(0, 2).CopyTo(crlf);
-        buffer = buffer.Slice(2);
+        if (input.Length - start < 2) return false;
+        bool crlf = input[start] == (byte)'\r' && input[start + 1] == (byte)'\n';
+        start += 2;
         _pending = null;
-        if (crlf[0] != (byte)'\r' || crlf[1] != (byte)'\n')
+        if (!crlf)
         {
             // memcached replies and carries on parsing right after the declared length.
             Reply(Replies.BadDataChunk, _pendingStore.NoReply && !_pendingStore.Meta);
@@ -189,15 +170,11 @@ internal sealed partial class MemcachedSession
     private void Reply(ReadOnlySpan<byte> reply, bool noReply = false)
     {
         if (noReply) return;
-        _out.Put(reply);
-        _wrote = true;
+        _out.Write(reply);
     }
 
-    /// <summary>Output buffer for multi-part replies; marks that a flush is due.</summary>
-    private PipeWriter Out
-    {
-        get { _wrote = true; return _out; }
-    }
+    /// <summary>Output buffer for multi-part replies.</summary>
+    private LoopOutput Out => _out;
 
     /// <summary>Key rules: 1..250 bytes, and no control characters unless the options allow them.</summary>
     internal bool ValidKey(ReadOnlySpan<byte> key)

@@ -114,12 +114,16 @@ internal sealed class SocketWriter : PipeWriter
             }
             if (_full is not null)
             {
-                foreach (var (array, length) in _full)
+                // Each buffer leaves the list before it goes back to the pool: a send that fails
+                // part way ends in Discard, which returns what is still listed (returning a sent
+                // buffer twice handed one array to two owners, corrupting other connections' data).
+                while (_full.Count > 0)
                 {
+                    var (array, length) = _full[0];
                     await SendAllAsync(array.AsMemory(0, length), ct).ConfigureAwait(false);
+                    _full.RemoveAt(0);
                     ArrayPool<byte>.Shared.Return(array);
                 }
-                _full.Clear();
                 _full = null;
                 sent = 0;
             }

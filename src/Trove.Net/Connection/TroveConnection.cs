@@ -23,6 +23,21 @@ public sealed class TroveConnection : IDuplexPipe
     private readonly ILogger _log;
     private int _shutdown;
 
+    /// <summary>Set when an event loop serves this connection (then there are no pipes).</summary>
+    internal Loop.LoopConnection? Loop;
+
+    /// <summary>A connection served by an event loop: no pipes; the loop sets <see cref="Loop"/>.</summary>
+    internal TroveConnection(Socket socket, ILogger log)
+    {
+        _socket = socket;
+        _log = log;
+        Id = Interlocked.Increment(ref s_nextId);
+        RemoteEndPoint = socket.RemoteEndPoint;
+        LocalEndPoint = socket.LocalEndPoint;
+        ConnectedAt = DateTimeOffset.UtcNow;
+        LastActivityTicks = Environment.TickCount64;
+    }
+
     internal TroveConnection(Socket socket, TcpServerOptions options, ILogger log)
     {
         _socket = socket;
@@ -76,10 +91,13 @@ public sealed class TroveConnection : IDuplexPipe
     public object? Tag { get; set; }
 
     /// <summary>Bytes from the client.</summary>
-    public PipeReader Input => _reader ?? _input!.Reader;
+    public PipeReader Input => _reader ?? _input?.Reader ?? throw NoPipes();
 
     /// <summary>Bytes to the client. FlushAsync waits while the client is not reading (backpressure).</summary>
-    public PipeWriter Output => _writer ?? _output!.Writer;
+    public PipeWriter Output => _writer ?? _output?.Writer ?? throw NoPipes();
+
+    private static InvalidOperationException NoPipes() =>
+        new("an event-loop connection has no pipes: its ILoopSession gets input and output from the loop");
 
     /// <summary>Cancelled when the connection is closed by either side or aborted.</summary>
     public CancellationToken Closed => _closed.Token;
@@ -91,10 +109,18 @@ public sealed class TroveConnection : IDuplexPipe
     public void CountCommands(int n = 1) => Commands += n;
 
     /// <summary>
-    /// Closes the socket at once; pending output is dropped. The receive loop then completes
-    /// <see cref="Input"/>, so a handler waiting for input wakes and ends.
+    /// Closes the socket at once (any thread); pending output is dropped. The receive loop then completes
+    /// <see cref="Input"/>, so a handler waiting for input wakes and ends; an event-loop connection
+    /// is closed on its loop thread soon after, and its session's OnClosed runs there.
     /// </summary>
-    public void Abort() => Shutdown();
+    public void Abort()
+    {
+        if (Loop is not null) Loop.PostAbort();
+        else Shutdown();
+    }
+
+    /// <summary>The event loop closed this connection.</summary>
+    internal void OnLoopClosed() => TryCancelClosed();
 
     internal async Task RunAsync(IConnectionHandler handler)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Trove.Net.Loop;
 
 namespace Trove.Net;
 
@@ -13,7 +14,10 @@ namespace Trove.Net;
 public sealed class TcpServer : IAsyncDisposable
 {
     private readonly TcpServerOptions _options;
-    private readonly IConnectionHandler _handler;
+    private readonly IConnectionHandler? _handler;
+    private readonly ILoopHandler? _loopHandler;
+    private EventLoop[]? _loops;
+    private int _nextLoop;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Task> _running = new();
@@ -29,6 +33,21 @@ public sealed class TcpServer : IAsyncDisposable
         _handler = handler;
         _log = log ?? NullLogger.Instance;
     }
+
+    /// <summary>
+    /// Creates a server whose connections are served synchronously by event-loop threads (see
+    /// <see cref="ILoopHandler"/>), or over the pipe transport when the loop is off or unsupported.
+    /// </summary>
+    public TcpServer(TcpServerOptions options, ILoopHandler handler, ILogger? log = null)
+    {
+        _options = options;
+        _log = log ?? NullLogger.Instance;
+        if (options.UseEventLoop && Native.IsSupported) _loopHandler = handler;
+        else _handler = new PipeLoopAdapter(handler, this);
+    }
+
+    /// <summary>True when connections are served by event-loop threads.</summary>
+    public bool UsesEventLoop => _loopHandler is not null;
 
     /// <summary>Counters for stats/INFO.</summary>
     public ServerStats Stats { get; } = new();
@@ -53,6 +72,13 @@ public sealed class TcpServer : IAsyncDisposable
         listener.Bind(ep);
         listener.Listen(_options.Backlog);
         _listener = listener;
+        if (_loopHandler is not null)
+        {
+            var loops = new EventLoop[Math.Max(1, _options.LoopThreads)];
+            for (int i = 0; i < loops.Length; i++) loops[i] = new EventLoop(this, _loopHandler, _log, i);
+            foreach (var loop in loops) loop.Start();
+            _loops = loops;
+        }
         _log.LogInformation("{Name} listening on {EndPoint}", _options.Name, listener.LocalEndPoint);
         if (_options.IdleTimeout != Timeout.InfiniteTimeSpan)
             _idleTimer = new Timer(_ => CloseIdle(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -88,6 +114,13 @@ public sealed class TcpServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
+            if (_loops is not null)
+            {
+                var accepted = new TroveConnection(socket, _log);
+                Stats.OnOpened(accepted);
+                _loops[(uint)_nextLoop++ % (uint)_loops.Length].Add(socket, accepted);
+                continue;
+            }
             var connection = new TroveConnection(socket, _options, _log);
             Stats.OnOpened(connection);
             _running[connection.Id] = ServeAsync(connection);
@@ -114,13 +147,20 @@ public sealed class TcpServer : IAsyncDisposable
         await Task.Yield();
         try
         {
-            await connection.RunAsync(_handler).ConfigureAwait(false);
+            await connection.RunAsync(_handler!).ConfigureAwait(false);
         }
         finally
         {
             Stats.OnClosed(connection);
             _running.TryRemove(connection.Id, out _);
         }
+    }
+
+    /// <summary>An event loop closed <paramref name="connection"/> (called on the loop thread).</summary>
+    internal void OnLoopConnectionClosed(TroveConnection connection)
+    {
+        Stats.OnClosed(connection);
+        connection.OnLoopClosed();
     }
 
     private void CloseIdle()
@@ -146,6 +186,12 @@ public sealed class TcpServer : IAsyncDisposable
         _listener?.Dispose();
         _idleTimer?.Dispose();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        if (_loops is not null)
+        {
+            foreach (var loop in _loops) loop.Stop();
+            var exited = Task.WhenAll(_loops.Select(l => l.Exited));
+            await Task.WhenAny(exited, Task.Delay(_options.ShutdownGrace + TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        }
         var all = Task.WhenAll(_running.Values.ToArray());
         if (await Task.WhenAny(all, Task.Delay(_options.ShutdownGrace)).ConfigureAwait(false) != all)
         {

@@ -55,4 +55,25 @@ public sealed class TcpServerOptions
     /// Also on when the environment variable TROVE_DIRECT_TRANSPORT is 1.
     /// </summary>
     public bool DirectTransport { get; set; } = Environment.GetEnvironmentVariable("TROVE_DIRECT_TRANSPORT") == "1";
+
+    /// <summary>
+    /// Serve an <see cref="ILoopHandler"/> on the event-loop transport (Linux x86-64); when false or
+    /// unsupported, the handler runs over the pipe transport instead. On unless the environment
+    /// variable TROVE_EVENT_LOOP is 0. Has no effect on an <see cref="IConnectionHandler"/>.
+    /// </summary>
+    public bool UseEventLoop { get; set; } = Environment.GetEnvironmentVariable("TROVE_EVENT_LOOP") != "0";
+
+    /// <summary>
+    /// Event-loop threads (each with its own epoll set; connections are spread round-robin).
+    /// Defaults to the processor count, or TROVE_LOOP_THREADS from the environment.
+    /// </summary>
+    public int LoopThreads { get; set; } =
+        int.TryParse(Environment.GetEnvironmentVariable("TROVE_LOOP_THREADS"), out int n) && n > 0 ? n : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Unconsumed input an <see cref="ILoopSession"/> may leave before the connection is closed
+    /// (redis's client-query-buffer-limit; 1 GiB by default). Bounds memory for a client that sends
+    /// a request the session never completes.
+    /// </summary>
+    public long MaxInputBuffer { get; set; } = 1L << 30;
 }

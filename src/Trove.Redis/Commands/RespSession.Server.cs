@@ -63,9 +63,27 @@ public sealed partial class RespSession
             Thread.Sleep(TimeSpan.FromSeconds(Math.Min(secs, 30)));
             Writer.WriteOk();
         }
+        else if (Args.Is(1, "OBJECT"u8) && Args.Count == 3) DebugObject();
         else if (Args.Is(1, "SET-ACTIVE-EXPIRE"u8) || Args.Is(1, "QUICKLIST-PACKED-THRESHOLD"u8) || Args.Is(1, "JMAP"u8))
             Writer.WriteOk();
         else Writer.WriteError($"ERR unknown subcommand '{Args.GetString(1)}'. Try DEBUG HELP.");
+    }
+
+    /// <summary>
+    /// DEBUG OBJECT key: Redis's status line; the address is the key's hash, serializedlength the
+    /// value's size estimate, lru and lru_seconds_idle the key's access clock.
+    /// </summary>
+    private void DebugObject()
+    {
+        int slot = Db.PeekSlot(Args[2]);
+        if (slot < 0) { Writer.WriteError("ERR no such key"u8); return; }
+        var value = Db.Table.ValueAt(slot);
+        int clock = Db.Table.ClockAt(slot);
+        string encoding = value is RedisObject o ? o.Encoding : StringEncoding((byte[])value);
+        long size = value is byte[] b ? b.Length : ((RedisObject)value).EstimateSize();
+        long idle = Keyspace.Lfu ? 0 : AccessClock.IdleSeconds(clock, Keyspace.LruClock);
+        Writer.WriteSimple(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Value at:0x{(uint)KeyTable.HashOf(Args[2]):x8} refcount:1 encoding:{encoding} serializedlength:{size} lru:{clock} lru_seconds_idle:{idle}"));
     }
 
     private void ConfigCmd()
@@ -97,6 +115,7 @@ public sealed partial class RespSession
                 }
                 if (name.Equals("proto-max-bulk-len", StringComparison.OrdinalIgnoreCase)) _parser.MaxBulkLength = Server.Config.ProtoMaxBulkLen;
             }
+            Server.ApplyConfig();
             Writer.WriteOk();
         }
         else if (Args.Is(1, "RESETSTAT"u8) && Args.Count == 2)
@@ -222,8 +241,10 @@ public sealed partial class RespSession
             Field("rdb_bgsave_in_progress", 0);
             Field("rdb_last_save_time", Server.LastSave);
             Field("rdb_last_bgsave_status", "ok");
-            Field("aof_enabled", 0);
+            var aof = Server.AppendOnly;
+            Field("aof_enabled", aof is null ? 0 : 1);
             Field("aof_rewrite_in_progress", 0);
+            if (aof is not null) Field("aof_current_size", aof.Length);
         }
         if (Want("stats"))
         {

@@ -108,6 +108,9 @@ public sealed class Insert : DmlStatement
         return chunks;
     }
 
+    /// <summary>True for a multi-row INSERT (the only kind <see cref="Split"/> can divide).</summary>
+    internal bool IsMultiRow => _rows is { Length: > 1 };
+
     private Insert Slice(int from, int to) => With(s => s._rows = _rows![from..to]);
 
     private static int CountBinds(SqlExpression e)

@@ -16,7 +16,7 @@ internal enum KeyKind : long
 {
     Select = 1, Compound, Insert, Update, Delete, Text, Column, Table, Bind, Required, Literal, Named, Binary, Unary,
     BoolList, IsNull, In, Like, Between, Order, Label, Cast, Collate, Func, Case, ScalarSelect, Exists, Join, Subquery,
-    SubqueryColumn, CompoundFrom, NewValue, Expression,
+    SubqueryColumn, CompoundFrom, NewValue, TableAlias, AliasColumn,
 }
 
 /// <summary>

@@ -148,5 +148,14 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
     /// <summary>Identity for structural cache keys.</summary>
     internal long KeyId { get; } = KeyIds.Next();
 
-    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Column); k.Add(KeyId); k.Add(Table?.KeyId ?? 0); }
+    internal override void AppendKey(KeyBuilder k)
+    {
+        if (Table?.AliasOf is { } of)
+        {
+            // A column of an alias: the alias (by table and name) and the column's name, as the SQL shows it.
+            k.Kind(KeyKind.AliasColumn); k.Add(of.KeyId); k.Str(Table.AliasName); k.Str(Name); k.Type(SqlType);
+            return;
+        }
+        k.Kind(KeyKind.Column); k.Add(KeyId); k.Add(Table?.KeyId ?? 0);
+    }
 }

@@ -190,7 +190,15 @@ public sealed class Table : FromClause
     /// <summary>Identity for structural cache keys (an alias is its own table).</summary>
     internal long KeyId { get; } = KeyIds.Next();
 
-    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Table); k.Add(KeyId); }
+    /// <summary>
+    /// A table by identity; an alias by its table and name (aliases are often built per query, and two alias objects
+    /// of one name render the same SQL).
+    /// </summary>
+    internal override void AppendKey(KeyBuilder k)
+    {
+        if (AliasOf is null) { k.Kind(KeyKind.Table); k.Add(KeyId); return; }
+        k.Kind(KeyKind.TableAlias); k.Add(AliasOf.KeyId); k.Str(AliasName);
+    }
 
     internal override void CompileFrom(SqlCompiler c)
     {
