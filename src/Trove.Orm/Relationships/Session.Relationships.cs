@@ -93,9 +93,7 @@ public sealed partial class Session
         var owner = rel.Owner;
         if (rel.IsCollection)
         {
-            var coll = (RelationCollection)owner.CreateCollection(s.Entity, rel.Index);
-            coll.RawClear();
-            foreach (var i in items) coll.RawAdd(i);
+            ((RelationCollection)owner.CreateCollection(s.Entity, rel.Index)).RawReplace(items);
         }
         else owner.SetRelated(s.Entity, rel.Index, items.Count > 0 ? items[0] : null);
         s.RelLoaded |= rel.Bit;
