@@ -96,9 +96,10 @@ internal static partial class EagerLoader
                 if (seen >= Math.Max(1, rel.JoinDepth)) continue;
                 if (rel.JoinDepth == 0 && seen == 0 && ancestors.Any(a => ReferenceEquals(a.Owner, rel.Target) && !ReferenceEquals(a, rel))) continue;
             }
-            if (!IsEager(strategy) && strategy != Loading.ContainsEager) continue;
+            if (!IsEager(strategy) && strategy is not (Loading.ContainsEager or Loading.Raise)) continue;
+            if (strategy == Loading.Raise && mine.Count == 0) continue;
             var node = new LoadNode(rel, strategy);
-            if (strategy != Loading.NoLoad)
+            if (strategy is not (Loading.NoLoad or Loading.Raise))
                 node.Children = Build(rel.Target, mine.Select(p => p.Skip(1).ToList()).ToList(), [.. ancestors, rel], wildcards, rel);
             list.Add(node);
         }

@@ -59,7 +59,7 @@ public sealed partial class Session
     internal void LoadRelationship(InstanceState s, RelationshipMap rel)
     {
         CheckUsable();
-        if (rel.Loading == Loading.Raise)
+        if (rel.Loading == Loading.Raise || (s.RelRaise & rel.Bit) != 0)
             throw new RaiseLoadException($"'{rel}' is not available due to lazy='raise'");
         if (rel.Loading == Loading.NoLoad || rel.Kind == RelationKind.Dynamic)
         {

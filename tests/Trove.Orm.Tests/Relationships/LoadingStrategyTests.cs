@@ -113,6 +113,11 @@ public class LoadingStrategyTests
         var users = s.Query<User>().Include(u => u.BlogList, Loading.NoLoad).ToList();
         Assert.All(users, u => Assert.Empty(u.BlogList));
         Assert.Single(log.Take());
+        s.ExpungeAll();
+        var raised = s.Query<User>().Include(u => u.BlogList, Loading.Raise).ToList();
+        Assert.Throws<RaiseLoadException>(() => raised[0].BlogList.Count);
+        s.ExpungeAll();
+        Assert.Equal(2, s.Query<User>().Include(u => u.BlogList, Loading.Lazy).First().BlogList.Count);
     }
 }
 
