@@ -67,6 +67,21 @@ var cases = new (string Name, Action Body)[]
     }),
 };
 
+// --only "<case name prefix>" N: run one case N times and print the minimum (for profiling one path)
+if (args.Length >= 3 && args[0] == "--only")
+{
+    var (name, body) = cases.First(c => c.Name.StartsWith(args[1], StringComparison.Ordinal));
+    var best = double.MaxValue;
+    for (var i = 0; i < int.Parse(args[2], CultureInfo.InvariantCulture); i++)
+    {
+        var sw = Stopwatch.StartNew();
+        body();
+        best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: min {best:F1} ms"));
+    return;
+}
+
 var times = new Dictionary<string, List<double>>();
 void Add(string name, double ms)
 {

@@ -14,6 +14,10 @@ internal static partial class EagerLoader
             List<DeclarativeBase> children;
             switch (n.Strategy)
             {
+                case Loading.Raise:
+                    foreach (var p in parents)
+                        if (p._troveState is { } rs && (rs.RelLoaded & rel.Bit) == 0) rs.RelRaise |= rel.Bit;
+                    continue;
                 case Loading.NoLoad:
                     foreach (var p in parents)
                         if (p._troveState is { } ps && (ps.RelLoaded & rel.Bit) == 0) Session.Populate(ps, rel, []);

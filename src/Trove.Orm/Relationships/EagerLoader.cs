@@ -12,6 +12,8 @@ internal sealed class LoadNode(RelationshipMap rel, Loading strategy)
     public List<LoadNode> Children { get; set; } = [];
     /// <summary>Joined: first ordinal of the target's columns in the row.</summary>
     public int Offset;
+    /// <summary>Joined collection whose (parent, child) pairs may repeat across rows (several collection joins).</summary>
+    public bool MayRepeat;
 }
 
 /// <summary>
@@ -94,9 +96,10 @@ internal static partial class EagerLoader
                 if (seen >= Math.Max(1, rel.JoinDepth)) continue;
                 if (rel.JoinDepth == 0 && seen == 0 && ancestors.Any(a => ReferenceEquals(a.Owner, rel.Target) && !ReferenceEquals(a, rel))) continue;
             }
-            if (!IsEager(strategy) && strategy != Loading.ContainsEager) continue;
+            if (!IsEager(strategy) && strategy is not (Loading.ContainsEager or Loading.Raise)) continue;
+            if (strategy == Loading.Raise && mine.Count == 0) continue;
             var node = new LoadNode(rel, strategy);
-            if (strategy != Loading.NoLoad)
+            if (strategy is not (Loading.NoLoad or Loading.Raise))
                 node.Children = Build(rel.Target, mine.Select(p => p.Skip(1).ToList()).ToList(), [.. ancestors, rel], wildcards, rel);
             list.Add(node);
         }
@@ -129,6 +132,8 @@ internal static partial class EagerLoader
         AddJoins(model, rootQualifier, nodes, joined, limited, exec, top: true);
         s_executions.AddOrUpdate(model, exec);
         if (joined.Count == 0) return read;
+        var collections = CountCollectionJoins(joined);
+        MarkUnique(joined, collections > 1);
         var seen = new Dictionary<(InstanceState, RelationshipMap), bool>();
         return (r, s) =>
         {
@@ -263,12 +268,27 @@ internal static partial class EagerLoader
                 if (rel.IsCollection)
                 {
                     var coll = (RelationCollection)rel.Owner.CreateCollection(parent, rel.Index);
-                    if (!coll.RawContains(child)) coll.RawAdd(child);
+                    // one joined collection: each (parent, child) pair comes in one row; several multiply the rows
+                    if (!n.MayRepeat) coll.RawAppend(child);
+                    else if (!coll.RawContains(child)) coll.RawAdd(child);
                 }
                 else rel.Owner.SetRelated(parent, rel.Index, child);
                 SetReverse(rel, parent, child);
             }
             if (n.Children.Count > 0) Attach(child, n.Children, r, s, seen);
+        }
+    }
+
+    private static int CountCollectionJoins(List<LoadNode> nodes) =>
+        nodes.Where(n => n.Strategy is Loading.Joined or Loading.ContainsEager)
+            .Sum(n => (n.Rel.IsCollection ? 1 : 0) + CountCollectionJoins(n.Children));
+
+    private static void MarkUnique(List<LoadNode> nodes, bool repeat)
+    {
+        foreach (var n in nodes)
+        {
+            n.MayRepeat = repeat || n.Strategy == Loading.ContainsEager;
+            MarkUnique(n.Children, repeat);
         }
     }
 

@@ -113,5 +113,62 @@ public class LoadingStrategyTests
         var users = s.Query<User>().Include(u => u.BlogList, Loading.NoLoad).ToList();
         Assert.All(users, u => Assert.Empty(u.BlogList));
         Assert.Single(log.Take());
+        s.ExpungeAll();
+        var raised = s.Query<User>().Include(u => u.BlogList, Loading.Raise).ToList();
+        Assert.Throws<RaiseLoadException>(() => raised[0].BlogList.Count);
+        s.ExpungeAll();
+        Assert.Equal(2, s.Query<User>().Include(u => u.BlogList, Loading.Lazy).First().BlogList.Count);
+    }
+}
+
+/// <summary>Seed 004 §4.4 configured strategies and per-query overrides (sqlalchemy_reference.out "004 4.4").</summary>
+public class ConfiguredLoadingTests
+{
+    public static IEnumerable<object[]> Dialects() => OrmDb.Dialects();
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Configured_joined_and_subquery_with_per_query_overrides(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        L44.Base.Metadata.CreateAll(engine);
+        using (var s0 = new Trove.Orm.Session(engine))
+        {
+            s0.AddRange(new L44.User { Id = 1, Name = "XX" }, new L44.User { Id = 2, Name = "YY" });
+            s0.Flush();
+            s0.AddRange(new L44.Blog { Id = 1, Title = "A", UserId = 1 }, new L44.Blog { Id = 2, Title = "abc", UserId = 1 },
+                new L44.Blog { Id = 3, Title = "B", UserId = 1 }, new L44.Blog { Id = 4, Title = "C", UserId = 2 });
+            s0.Commit();
+        }
+        using var s = new Trove.Orm.Session(engine);
+        using var log = new StatementLog(engine);
+        var blog = s.Query<L44.Blog>().OrderBy(b => b.Id).First();
+        Assert.Equal("XX", blog.UserObj!.Name);
+        Assert.Single(log.Dml());
+        Assert.Contains("LEFT OUTER JOIN", log.Sql.Last());
+        Assert.Contains("user_1.id = blog.", log.Sql.Last().Replace("\"", ""));
+        s.ExpungeAll();
+        log.Clear();
+        Assert.Equal("XX", s.Query<L44.Blog>().Include(b => b.UserObj, Loading.Lazy).OrderBy(b => b.Id).First().UserObj!.Name);
+        Assert.Equal(["SELECT blog", "SELECT user"], log.Take());
+
+        s.ExpungeAll();
+        var user = s.Query<L44.User>().OrderBy(u => u.Id).First();
+        Assert.Equal(3, user.BlogList.Count);
+        Assert.Equal(2, log.Dml().Count);
+        Assert.Contains(") AS anon_1 JOIN blog ON blog.", log.Sql.Last().Replace("\"", ""));
+        s.ExpungeAll();
+        log.Clear();
+        user = s.Query<L44.User>().Include(u => u.BlogList, Loading.Lazy).OrderBy(u => u.Id).First();
+        Assert.Equal(3, user.BlogList.Count);
+        Assert.Equal(["SELECT user", "SELECT blog"], log.Take());
+
+        s.ExpungeAll();
+        var all = s.Query<L44.User>().Include(u => u.BlogList, Loading.Joined).ToList();
+        Assert.Equal(2, all.Count);                                    // rows de-duplicated into 2 users
+        Assert.Single(log.Take());
+        s.ExpungeAll();
+        all = s.Query<L44.User>().Include(u => u.BlogList, Loading.Subquery).ToList();
+        Assert.Equal([3, 1], all.OrderBy(u => u.Id).Select(u => u.BlogList.Count));
+        Assert.Equal(2, log.Take().Count);
     }
 }
