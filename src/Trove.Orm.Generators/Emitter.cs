@@ -27,6 +27,7 @@ internal static class Emitter
         sb.AppendLine("{");
         if (m.Mapped) EmitMapped(sb, m, core);
         foreach (var p in m.PlainProperties) EmitPlainProperty(sb, p, m);
+        foreach (var p in m.Proxies) ProxyBuilder.Emit(sb, p);
         if (m.Hybrids.Count > 0 && !m.Mapped)
             foreach (var h in m.Hybrids.Where(h => h.LambdaSource is not null))
                 sb.Append("    internal static readonly global::System.Linq.Expressions.Expression<").Append(h.FuncType).Append("> __TroveHybrid_").Append(h.Name).Append(" = ").Append(h.LambdaSource).AppendLine(";");

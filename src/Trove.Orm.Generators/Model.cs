@@ -83,6 +83,7 @@ internal sealed class EntityModel
     public List<ColumnModel> Columns = new();
     public List<PropertyDecl> PlainProperties = new();
     public List<RelationshipModel> Relationships = new();
+    public List<ProxyModel> Proxies = new();
     public List<HybridModel> Hybrids = new();
     public List<(string? Name, List<string> Columns)> UniqueConstraints = new();
     public List<(string Name, List<string> Columns, bool Unique)> Indexes = new();

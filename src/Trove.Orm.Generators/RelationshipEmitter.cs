@@ -47,7 +47,7 @@ internal static class RelationshipEmitter
             if (d.HasSet)
             {
                 sb.Append("        ").Append(d.SetModifiers).Append(d.IsInit ? "init" : "set").Append(" => ").Append(R).Append("RelationshipEvents.")
-                    .Append(r.Kind == "Reference" ? "SetReference" : "SetCollection").Append("(this, ").Append(rel).AppendLine(", value);");
+                    .Append(r.Kind == "Reference" ? "SetReference" : "SetCollection").Append("(this, ").Append(rel).AppendLine(r.Kind == "Dictionary" ? ", value?.Values);" : ", value);");
             }
             sb.AppendLine("    }");
             sb.AppendLine();

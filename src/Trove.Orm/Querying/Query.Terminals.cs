@@ -29,7 +29,7 @@ public sealed partial class Query<T>
         if (t.Shape is GroupingShape g && model.Columns.Count == 0)
             return GroupedPlan(model, g);
         if (model.Columns.Count == 0) Translator.Project(model, t.Shape);
-        return (model, Materializer.Build<T>(t.Shape));
+        return (model, Relationships.EagerLoader.Prepare(model, t.Shape, Node, Materializer.Build<T>(t.Shape)));
     }
 
     /// <summary>
@@ -84,10 +84,10 @@ public sealed partial class Query<T>
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var sql = Render(model, runner.Dialect, out var args);
-        return RunSql(runner, sql, CollectionsMarshal.AsSpan(args), read, maxRows);
+        return RunSql(runner, sql, CollectionsMarshal.AsSpan(args), read, maxRows, model);
     }
 
-    private List<TR> RunSql<TR>(DbRunner runner, string sql, ReadOnlySpan<object?> args, Func<DbDataReader, Session?, TR> read, int maxRows)
+    private List<TR> RunSql<TR>(DbRunner runner, string sql, ReadOnlySpan<object?> args, Func<DbDataReader, Session?, TR> read, int maxRows, SelectModel? model = null)
     {
         var tracked = Node.NoTracking ? null : Session;
         var list = new List<TR>();
@@ -95,11 +95,12 @@ public sealed partial class Query<T>
         {
             while (list.Count < maxRows && r.Read()) list.Add(read(r, tracked));
         }
-        return list;
+        return tracked is null || model is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
     }
 
     private async Task<List<TR>> RunAsync<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, CancellationToken ct, int maxRows = int.MaxValue)
     {
+        ct.ThrowIfCancellationRequested();
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var sql = Render(model, runner.Dialect, out var args);
@@ -109,7 +110,7 @@ public sealed partial class Query<T>
         {
             while (list.Count < maxRows && await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(read(r, tracked));
         }
-        return list;
+        return tracked is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
     }
 
     private List<T> Execute(SelectModel model, Func<DbDataReader, Session?, T> read)
@@ -173,7 +174,7 @@ public sealed partial class Query<T>
     /// </summary>
     private List<T>? TryRunCached(int maxRows)
     {
-        if (IsGrouped || !PlanCache.TryKey(Node, typeof(T), "", out var key, out var values, Env)) return null;
+        if (IsGrouped || Relationships.EagerLoader.Involved(Node) || !PlanCache.TryKey(Node, typeof(T), "", out var key, out var values, Env)) return null;
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var found = PlanCache.Find(key, runner.Dialect);
@@ -189,8 +190,9 @@ public sealed partial class Query<T>
         try
         {
             var bound = Env is null ? this : Unbound();
+            ExpressionTranslator.ComputedValues = 0;
             var (model, read) = bound.Plan(out var shape);
-            if (!HasClientValue(shape))
+            if (!HasClientValue(shape) && ExpressionTranslator.ComputedValues == 0)
             {
                 var sql = Render(model, dialect, out var real);
                 var qa = new Query<T>(Session, PlanCache.Probe(Node, 0, values.Count, Env));

@@ -5,7 +5,7 @@ namespace Trove.Orm.Querying;
 internal enum QueryOp
 {
     Root, Where, Select, OrderBy, OrderByDescending, ThenBy, ThenByDescending, Skip, Take, Distinct,
-    GroupBy, Join, SelectMany, Union, Concat, AsNoTracking, ForUpdate,
+    GroupBy, Join, SelectMany, Union, Concat, AsNoTracking, ForUpdate, Include,
 }
 
 /// <summary>One operator applied to a query; queries are immutable chains of these (shared prefixes).</summary>
@@ -23,6 +23,8 @@ internal sealed class QueryNode
     public IReadOnlyList<EntityMapper>? Of { get; init; }
     /// <summary>GroupBy: builds an IGrouping of the statically known key/element types (no MakeGenericType).</summary>
     public Delegate? Factory { get; init; }
+    /// <summary>Include: the eager-loading path it adds (see Relationships/EagerLoader).</summary>
+    public object? Include { get; init; }
 
     public QueryNode Root
     {

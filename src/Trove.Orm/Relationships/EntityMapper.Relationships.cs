@@ -28,6 +28,19 @@ public abstract partial class EntityMapper
     /// <summary>Generated: the collection object of relationship <paramref name="index"/>, created when missing (no loading).</summary>
     public virtual object CreateCollection(DeclarativeBase entity, int index) => throw new ArgumentOutOfRangeException(nameof(index));
 
+    private int _eagerDefaults = -1;
+
+    /// <summary>Some relationship is configured with an eager strategy (joined, subquery, selectin, noload).</summary>
+    internal bool HasEagerDefaults
+    {
+        get
+        {
+            if (_eagerDefaults < 0)
+                _eagerDefaults = Relationships.Any(r => r.Loading is Loading.Joined or Loading.SelectIn or Loading.Subquery or Loading.NoLoad) ? 1 : 0;
+            return _eagerDefaults == 1;
+        }
+    }
+
     /// <summary>Mask with a bit for every relationship.</summary>
     internal ulong AllRelationships => Relationships.Length >= 64 ? ulong.MaxValue : (1UL << Relationships.Length) - 1;
 }

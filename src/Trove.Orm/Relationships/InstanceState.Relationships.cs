@@ -8,6 +8,9 @@ public abstract partial class InstanceState
     /// <summary>Bit i set = reference i was assigned since the last flush (its foreign key is copied at flush).</summary>
     internal ulong RelChanged;
 
+    /// <summary>Bit i set = a query loaded this instance with <c>Include(…, Loading.Raise)</c> for relationship i.</summary>
+    internal ulong RelRaise;
+
     /// <summary>Loads relationship <paramref name="index"/> through the owning session (generated getters call this).</summary>
     public void LoadRelationship(int index)
     {

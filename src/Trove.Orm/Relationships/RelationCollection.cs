@@ -34,6 +34,14 @@ public abstract class RelationCollection
     internal abstract void RawAdd(DeclarativeBase item);
     internal abstract void RawRemove(DeclarativeBase item);
     internal abstract void RawClear();
+    /// <summary>Adds an element known not to be there yet (loads).</summary>
+    internal virtual void RawAppend(DeclarativeBase item) => RawAdd(item);
+    /// <summary>Replaces the elements with rows a load produced (distinct already), without per-element checks where the kind allows.</summary>
+    internal virtual void RawReplace(IReadOnlyList<DeclarativeBase> items)
+    {
+        RawClear();
+        foreach (var i in items) RawAdd(i);
+    }
     /// <summary>A copy of the elements (safe to enumerate while the collection changes).</summary>
     internal abstract DeclarativeBase[] Snapshot();
 
@@ -145,7 +153,14 @@ public sealed class RelationList<T> : RelationCollection, IList<T>, IReadOnlyLis
     internal override int RawCount => _items.Count;
     internal override bool RawContains(DeclarativeBase item) => _items.Contains((T)item);
     internal override void RawAdd(DeclarativeBase item) { if (!_items.Contains((T)item)) _items.Add((T)item); }
-    internal void RawAddUnchecked(T item) => _items.Add(item);
+    internal override void RawAppend(DeclarativeBase item) => _items.Add((T)item);
+
+    internal override void RawReplace(IReadOnlyList<DeclarativeBase> items)
+    {
+        _items.Clear();
+        if (_items.Capacity < items.Count) _items.Capacity = items.Count;
+        for (var i = 0; i < items.Count; i++) _items.Add((T)items[i]);
+    }
     internal override void RawRemove(DeclarativeBase item) => _items.Remove((T)item);
     internal override void RawClear() => _items.Clear();
     internal override DeclarativeBase[] Snapshot() => _items.ToArray();

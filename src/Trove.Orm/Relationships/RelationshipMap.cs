@@ -108,6 +108,16 @@ public sealed class RelationshipMap
     /// <summary>Child FK columns all accept NULL (so removing a child can null them).</summary>
     internal bool ChildNullable;
 
+    /// <summary>The owner's columns that the join compares (its FK for many-to-one, else its referenced key).</summary>
+    internal int[] OwnerJoin => Direction switch
+    {
+        RelationDirection.ManyToOne => ChildColumns,
+        RelationDirection.OneToMany => ParentColumns,
+        _ => OwnerColumns,
+    };
+
+    internal int OwnerJoinColumnCount() => OwnerJoin.Length;
+
     /// <summary>Resolves target, direction and join columns (idempotent, thread-safe).</summary>
     internal RelationshipMap Resolved()
     {
@@ -116,6 +126,11 @@ public sealed class RelationshipMap
         {
             if (_resolved) return this;
             Resolve();
+            if ((Cascade & Cascade.DeleteOrphan) != 0 && Direction != RelationDirection.OneToMany && !SingleParent)
+            {
+                throw new MappingException(
+                    $"On {this}, delete-orphan cascade is normally configured only on the \"one\" side of a one-to-many relationship; set SingleParent = true to allow it on a many-to-one or many-to-many relationship");
+            }
             _resolved = true;
         }
         return this;

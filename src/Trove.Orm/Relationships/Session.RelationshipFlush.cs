@@ -34,6 +34,23 @@ public sealed partial class Session
             if (s.DeletedInFlush || !seen.Add(s)) continue;
             CascadeDelete(s);
         }
+        ChildrenFirst();
+    }
+
+    /// <summary>
+    /// Rows of a self-referential table are deleted children first: the delete cascade queued them parents
+    /// first, so their order among themselves is reversed (other rows keep their places).
+    /// </summary>
+    private void ChildrenFirst()
+    {
+        foreach (var group in _deleted.GroupBy(s => s.Mapper).ToList())
+        {
+            if (!group.Key.Relationships.Any(r => ReferenceEquals(r.Resolved().Target, group.Key) && r.Secondary is null)) continue;
+            var positions = new List<int>();
+            for (var i = 0; i < _deleted.Count; i++) if (ReferenceEquals(_deleted[i].Mapper, group.Key)) positions.Add(i);
+            var states = positions.Select(p => _deleted[p]).Reverse().ToList();
+            for (var k = 0; k < positions.Count; k++) _deleted[positions[k]] = states[k];
+        }
     }
 
     private static bool IsOrphan(InstanceState child, RelationshipMap rel)
@@ -111,11 +128,17 @@ public sealed partial class Session
         {
             var rel = r.Resolved();
             if (rel.Direction != RelationDirection.ManyToOne || rel.ViewOnly) continue;
-            if (m.GetRelated(s.Entity, rel.Index) is DeclarativeBase parent) RelationshipEvents.CopyKey(rel, parent, s.Entity);
+            if (m.GetRelated(s.Entity, rel.Index) is DeclarativeBase parent && !RelationshipEvents.CopyKey(rel, parent, s.Entity))
+            {
+                // the parent is not inserted yet (tables that reference each other): INSERT without the key, UPDATE it after
+                _postUpdates.Add((s, rel, parent));
+            }
         }
         s.RelChanged = 0;
         CopyParentLinks(s);
     }
+
+    private readonly List<(InstanceState Child, RelationshipMap Rel, DeclarativeBase Parent)> _postUpdates = new();
 
     private static void CopyParentLinks(InstanceState s)
     {
@@ -128,6 +151,13 @@ public sealed partial class Session
     /// <summary>Before the UPDATEs: keys of re-parented children whose parent was inserted by this flush; keys set to NULL.</summary>
     private void BeforeUpdates()
     {
+        if (_postUpdates.Count > 0)
+        {
+            // post-update: the parents now have keys; the children join the UPDATEs with the foreign key set
+            foreach (var (child, rel, parent) in _postUpdates)
+                if (child.Status == InstanceStatus.Persistent) RelationshipEvents.CopyKey(rel, parent, child.Entity);
+            _postUpdates.Clear();
+        }
         if (_dirty.Count > 0)
         {
             foreach (var s in _dirty.ToArray())
@@ -198,12 +228,14 @@ public sealed partial class Session
             var key = JoinValues(owner, rel);
             if (key is null) continue;
             var runner = Begin(RunnerFor(rel.Owner));
-            runner.ExecuteNonQuery(s_relSql.GetOrAdd((rel, runner.Dialect, 2), static k => LinkDeleteSql(k.Rel, k.Dialect, withTarget: false)), key);
+            runner.ExecuteNonQuery(s_relSql.GetOrAdd((rel, runner.Dialect, 2), static k => LinkDeleteSql(k.Rel, k.Dialect, 0)), key);
         }
         _linkDeletes.Clear();
         if (_linkChanges.Count == 0) return;
         var changes = _linkChanges.ToArray();
         _linkChanges.Clear();
+        // link rows are written in batches per relationship: DELETEs first, then multi-row INSERTs
+        var inserts = new Dictionary<RelationshipMap, List<object?[]>>();
         foreach (var coll in changes)
         {
             var rel = coll.Relation.Resolved();
@@ -211,21 +243,34 @@ public sealed partial class Session
             if (os is null || !ReferenceEquals(os.Session, this) || os.Status != InstanceStatus.Persistent) continue;
             var ownerKey = JoinValues(os, rel);
             if (ownerKey is null) continue;
-            var runner = Begin(RunnerFor(rel.Owner));
             if (coll.LinksRemoved is { Count: > 0 } removed)
             {
-                var sql = s_relSql.GetOrAdd((rel, runner.Dialect, 3), static k => LinkDeleteSql(k.Rel, k.Dialect, withTarget: true));
-                foreach (var t in removed) runner.ExecuteNonQuery(sql, [.. ownerKey, .. TargetValues(rel, t)]);
+                var runner = Begin(RunnerFor(rel.Owner));
+                foreach (var chunk in removed.Chunk(LinkBatch))
+                {
+                    var args = new List<object?>(ownerKey);
+                    foreach (var t in chunk) args.AddRange(TargetValues(rel, t));
+                    runner.ExecuteNonQuery(LinkDeleteSql(rel, runner.Dialect, chunk.Length), args.ToArray());
+                }
                 removed.Clear();
             }
             if (coll.LinksAdded is { Count: > 0 } added)
             {
-                var sql = s_relSql.GetOrAdd((rel, runner.Dialect, 4), static k => LinkInsertSql(k.Rel, k.Dialect));
-                foreach (var t in added) runner.ExecuteNonQuery(sql, [.. ownerKey, .. TargetValues(rel, t)]);
+                if (!inserts.TryGetValue(rel, out var rows)) inserts[rel] = rows = [];
+                foreach (var t in added) rows.Add([.. ownerKey, .. TargetValues(rel, t)]);
                 added.Clear();
             }
         }
+        foreach (var (rel, rows) in inserts)
+        {
+            var runner = Begin(RunnerFor(rel.Owner));
+            foreach (var chunk in rows.Chunk(LinkBatch))
+                runner.ExecuteNonQuery(LinkInsertSql(rel, runner.Dialect, chunk.Length), chunk.SelectMany(r => r).ToArray());
+        }
     }
+
+    /// <summary>Link rows per statement (well under SQLite's and PostgreSQL's parameter limits).</summary>
+    private const int LinkBatch = 500;
 
     private static object?[] TargetValues(RelationshipMap rel, DeclarativeBase t)
     {
@@ -241,7 +286,8 @@ public sealed partial class Session
         return values;
     }
 
-    private static string LinkDeleteSql(RelationshipMap rel, OrmDialect d, bool withTarget)
+    /// <summary>DELETE of an owner's link rows: all of them (<paramref name="targets"/> 0) or those to the given targets.</summary>
+    private static string LinkDeleteSql(RelationshipMap rel, OrmDialect d, int targets)
     {
         var sb = new StringBuilder("DELETE FROM ");
         d.Quote(sb, rel.SecondaryName);
@@ -254,20 +300,27 @@ public sealed partial class Session
             sb.Append(" = ");
             d.Placeholder(sb, n++);
         }
-        if (withTarget)
+        if (targets == 0) return sb.ToString();
+        sb.Append(" AND (");
+        for (var t = 0; t < targets; t++)
         {
-            foreach (var c in rel.SecondaryTargetColumns)
+            if (t > 0) sb.Append(" OR ");
+            sb.Append('(');
+            for (var i = 0; i < rel.SecondaryTargetColumns.Length; i++)
             {
-                sb.Append(" AND ");
-                Col(sb, d, rel.SecondaryName, c);
+                if (i > 0) sb.Append(" AND ");
+                Col(sb, d, rel.SecondaryName, rel.SecondaryTargetColumns[i]);
                 sb.Append(" = ");
                 d.Placeholder(sb, n++);
             }
+            sb.Append(')');
         }
+        sb.Append(')');
         return sb.ToString();
     }
 
-    private static string LinkInsertSql(RelationshipMap rel, OrmDialect d)
+    /// <summary>Multi-row INSERT of <paramref name="rows"/> link rows.</summary>
+    private static string LinkInsertSql(RelationshipMap rel, OrmDialect d, int rows)
     {
         var sb = new StringBuilder("INSERT INTO ");
         d.Quote(sb, rel.SecondaryName);
@@ -278,13 +331,18 @@ public sealed partial class Session
             if (i > 0) sb.Append(", ");
             d.Quote(sb, cols[i]);
         }
-        sb.Append(") VALUES (");
-        for (var i = 0; i < cols.Length; i++)
+        sb.Append(") VALUES ");
+        var n = 0;
+        for (var r = 0; r < rows; r++)
         {
-            if (i > 0) sb.Append(", ");
-            d.Placeholder(sb, i);
+            sb.Append(r > 0 ? ", (" : "(");
+            for (var i = 0; i < cols.Length; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                d.Placeholder(sb, n++);
+            }
+            sb.Append(')');
         }
-        sb.Append(')');
         return sb.ToString();
     }
 }

@@ -59,7 +59,7 @@ public sealed partial class Session
     internal void LoadRelationship(InstanceState s, RelationshipMap rel)
     {
         CheckUsable();
-        if (rel.Loading == Loading.Raise)
+        if (rel.Loading == Loading.Raise || (s.RelRaise & rel.Bit) != 0)
             throw new RaiseLoadException($"'{rel}' is not available due to lazy='raise'");
         if (rel.Loading == Loading.NoLoad || rel.Kind == RelationKind.Dynamic)
         {
@@ -93,9 +93,7 @@ public sealed partial class Session
         var owner = rel.Owner;
         if (rel.IsCollection)
         {
-            var coll = (RelationCollection)owner.CreateCollection(s.Entity, rel.Index);
-            coll.RawClear();
-            foreach (var i in items) coll.RawAdd(i);
+            ((RelationCollection)owner.CreateCollection(s.Entity, rel.Index)).RawReplace(items);
         }
         else owner.SetRelated(s.Entity, rel.Index, items.Count > 0 ? items[0] : null);
         s.RelLoaded |= rel.Bit;
@@ -111,12 +109,9 @@ public sealed partial class Session
         }
     }
 
-    private static int[] OwnerJoinColumns(RelationshipMap rel) => rel.Direction switch
-    {
-        RelationDirection.ManyToOne => rel.ChildColumns,
-        RelationDirection.OneToMany => rel.ParentColumns,
-        _ => rel.OwnerColumns,
-    };
+    private static int[] OwnerJoinColumns(RelationshipMap rel) => rel.OwnerJoin;
+
+    internal static int OwnerJoinColumn(RelationshipMap rel) => rel.OwnerJoin[0];
 
     /// <summary>Database values of the owner's join columns; null when one is NULL (nothing related).</summary>
     internal static object?[]? JoinValues(InstanceState s, RelationshipMap rel)

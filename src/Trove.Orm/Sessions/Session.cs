@@ -222,6 +222,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         var s = Entity(instance)._troveState;
         if (s is null || !ReferenceEquals(s.Session, this))
             throw new InvalidInstanceStateException($"Instance {MapperOf(instance).Describe(s ?? MapperOf(instance).NewState(Entity(instance)))} is not present in this Session");
+        ExpungeCascade(s);
         ExpungeState(s);
     }
 
@@ -276,6 +277,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
             foreach (var a in attributes)
                 bits |= (mapper.FindByProperty(a) ?? throw new KeyNotFoundException($"'{mapper.EntityType.Name}' has no mapped attribute '{a}'")).Bit;
         ExpireState(s, bits);
+        if (attributes.Length == 0) ExpireCascade(s);
     }
 
     internal static void ExpireState(InstanceState s, ulong bits)
