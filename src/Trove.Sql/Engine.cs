@@ -177,7 +177,7 @@ public sealed class Engine : IDisposable, IAsyncDisposable
             // SQLAlchemy's layout: the SQL, then "[generated in 0.00012s] (params)" / "[cached since 3.2s ago] (params)".
             w.WriteLine(Options.HideParameters
                 ? $"[{e.CacheMarker}] [SQL parameters hidden]"
-                : $"[{e.CacheMarker}] ({string.Join(", ", e.Parameters.Select(p => DatabaseException.FormatValue(p.Value)))})");
+                : $"[{e.CacheMarker}] {DatabaseException.FormatTuple(e.Parameters.Select(p => p.Value))}");
         }
     }
 

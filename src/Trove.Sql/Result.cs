@@ -70,7 +70,7 @@ public sealed class Row : IReadOnlyList<object?>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>(v1, v2, …) like SQLAlchemy's row repr.</summary>
-    public override string ToString() => "(" + string.Join(", ", _values.Select(DatabaseException.FormatValue)) + ")";
+    public override string ToString() => DatabaseException.FormatTuple(_values);
 
     internal object?[] Values => _values;
 }

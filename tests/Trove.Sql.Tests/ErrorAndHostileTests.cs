@@ -63,7 +63,7 @@ public class ErrorAndHostileTests
         var cached = Assert.Throws<ProgrammingException>(() => e.Execute(Db.Select(nope).Where(nope == 6)));
         Assert.Equal(first.Sql, cached.Sql);
         Assert.Equal(new object?[] { 6 }, cached.Parameters);
-        Assert.EndsWith($"\n[SQL: {cached.Sql}]\n[parameters: (6)]", cached.Message);
+        Assert.EndsWith($"\n[SQL: {cached.Sql}]\n[parameters: (6,)]", cached.Message);
         Assert.Contains(dialect == "sqlite" ? "no such column: nope" : "42703: column \"nope\" does not exist", cached.Message);
         Assert.Throws<ProgrammingException>(() => e.Execute(Db.Select(Func.Call<int>("no_such_function_x", 1))));
         Assert.Throws<ProgrammingException>(() => e.Execute(Db.Text("selec 1")));

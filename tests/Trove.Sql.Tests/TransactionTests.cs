@@ -117,7 +117,7 @@ public class TransactionTests
             Assert.EndsWith(" FOR UPDATE NOWAIT", ex.Sql);
             Assert.Equal(new object?[] { 1 }, ex.Parameters);
             Assert.StartsWith("(postgresql) 55P03: ", ex.Message);
-            Assert.EndsWith("\n[parameters: (1)]", ex.Message);
+            Assert.EndsWith("\n[parameters: (1,)]", ex.Message);
             tx2.Rollback();
             Assert.Equal("row", c2.Execute(Db.Select(n).Where(id == 1).ForShare(skipLocked: true)).Scalar<string>() ?? "row");
             tx1.Commit();

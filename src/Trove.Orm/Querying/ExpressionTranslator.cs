@@ -41,9 +41,19 @@ internal sealed partial class ExpressionTranslator
         _ => throw Translator.Unsupported("an object where a SQL value is needed"),
     };
 
+    /// <summary>
+    /// Client values computed from captures (<c>Math.Abs(x)</c>, <c>s.Trim()</c>, narrowing casts) rather than read
+    /// from them, counted per thread: the plan cache must not bind such a parameter to the capture itself.
+    /// </summary>
+    [ThreadStatic] internal static int ComputedValues;
+
     private Shape Visit(Expression e)
     {
-        if (!UsesParameters(e) && !IsSqlFunction(e)) return new ValueShape(Evaluate(e), e.Type);
+        if (!UsesParameters(e) && !IsSqlFunction(e))
+        {
+            if (!IsPlainCapture(e)) ComputedValues++;
+            return new ValueShape(Evaluate(e), e.Type);
+        }
         switch (e)
         {
             case ParameterExpression p:
@@ -370,6 +380,25 @@ internal sealed partial class ExpressionTranslator
         if (e is MethodCallExpression { Method.Name: "op_Implicit" } imp && imp.Arguments.Count == 1) return Evaluate(imp.Arguments[0]);
         if (e is UnaryExpression { NodeType: ExpressionType.Convert } cv && cv.Type.Name.StartsWith("ReadOnlySpan", StringComparison.Ordinal)) return Evaluate(cv.Operand);
         return Evaluate(e);
+    }
+
+    /// <summary>A constant or a member chain over one (or a static member), possibly lifted to nullable or widened.</summary>
+    internal static bool IsPlainCapture(Expression e)
+    {
+        while (e is UnaryExpression { NodeType: ExpressionType.Convert } cv && IsExactConversion(cv.Operand.Type, cv.Type)) e = cv.Operand;
+        while (e is MemberExpression { Expression: { } inner }) e = inner;
+        return e is ConstantExpression or MemberExpression { Expression: null };
+    }
+
+    private static bool IsExactConversion(Type from, Type to)
+    {
+        if (Nullable.GetUnderlyingType(to) is { } u) to = u;
+        if (from == to) return true;
+        if (from == typeof(int)) return to == typeof(long) || to == typeof(double) || to == typeof(decimal);
+        if (from == typeof(short)) return to == typeof(int) || to == typeof(long) || to == typeof(double) || to == typeof(decimal);
+        if (from == typeof(long)) return to == typeof(decimal);
+        if (from == typeof(float)) return to == typeof(double);
+        return false;
     }
 
     /// <summary>A Query&lt;T&gt; referenced by a lambda (SelectMany source), or null.</summary>

@@ -110,6 +110,8 @@ internal static class PlanCache
         {
             for (var n = node; n is not null && !_failed; n = n.Parent)
             {
+                // eager-load paths are not part of the key: such queries are not cached
+                if (n.Include is not null) { _failed = true; break; }
                 Sb.Append('|').Append((int)n.Op).Append(',').Append(n.Mapper?.Id ?? 0);
                 if (n.Op is QueryOp.Skip or QueryOp.Take) AddSlot(n.Count);
                 else Sb.Append(',').Append(n.Count);
@@ -140,7 +142,7 @@ internal static class PlanCache
             return new QueryNode
             {
                 Op = node.Op, Parent = parent, Mapper = node.Mapper, Count = count, Text = node.Text, Of = node.Of,
-                Factory = node.Factory, L1 = l1, L2 = l2, L3 = l3, Other = other,
+                Factory = node.Factory, L1 = l1, L2 = l2, L3 = l3, Other = other, Include = node.Include,
             };
         }
 

@@ -100,6 +100,7 @@ public sealed partial class Query<T>
 
     private async Task<List<TR>> RunAsync<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, CancellationToken ct, int maxRows = int.MaxValue)
     {
+        ct.ThrowIfCancellationRequested();
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var sql = Render(model, runner.Dialect, out var args);
@@ -189,8 +190,9 @@ public sealed partial class Query<T>
         try
         {
             var bound = Env is null ? this : Unbound();
+            ExpressionTranslator.ComputedValues = 0;
             var (model, read) = bound.Plan(out var shape);
-            if (!HasClientValue(shape))
+            if (!HasClientValue(shape) && ExpressionTranslator.ComputedValues == 0)
             {
                 var sql = Render(model, dialect, out var real);
                 var qa = new Query<T>(Session, PlanCache.Probe(Node, 0, values.Count, Env));

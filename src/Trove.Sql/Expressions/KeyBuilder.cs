@@ -61,7 +61,7 @@ internal sealed class KeyBuilder
         Array.Clear(k._sites, 0, k._valueCount);
         Array.Clear(k._anon, 0, k._anonCount);
         k._count = 0; k._valueCount = 0; k._anonCount = 0; k.BindCount = 0; k.Uncacheable = false;
-        k._siteIndex?.Clear();
+        k._siteIndex = null; // only long IN lists need it; small walks go back to the linear scan
         // A huge multi-row INSERT should not pin megabytes per thread.
         if (k._tokens.Length > 1 << 16 || k._values.Length > 1 << 14) return;
         t_cached = k;

@@ -75,6 +75,7 @@ public sealed class StatementCache
     private static object?[] Extract(CompiledPlan plan, KeyBuilder k)
     {
         var slots = plan.Slots;
+        if (plan.Names.Length == 0) return [];
         var values = new object?[plan.Names.Length];
         if (slots == null)
             for (int i = 0; i < values.Length; i++) values[i] = k.ValueAt(i);

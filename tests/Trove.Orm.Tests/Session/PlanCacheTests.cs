@@ -46,6 +46,11 @@ public class PlanCacheTests
             // derived parameters (LIKE pattern from StartsWith) and IN lists
             var prefix = "n1" + new string('0', id - 1);
             Assert.Equal(id == 1 ? 1 : 0, s.Query<Users>().Where(u => u.Name!.StartsWith(prefix)).ToList().Count);
+            // values computed on the client from a capture: identity on the probes and on the first value, not later
+            var neg = id == 1 ? 1 : -id;
+            Assert.Equal(id, s.Query<Users>().Where(u => u.Id == Math.Abs(neg)).Single().Id);
+            var padded = id == 1 ? "n1" : " n" + id + " ";
+            Assert.Equal(id, s.Query<Users>().Where(u => u.Name == padded.Trim()).Single().Id);
             int[] ids = [id, 100];
             Assert.Equal(id, s.Query<Users>().Where(u => ids.Contains(u.Id)).Single().Id);
         }
