@@ -110,7 +110,7 @@ internal static class ModelBuilder
             if (!p.IsPartialDefinition || p.PartialImplementationPart is not null) continue;
             var decl = DeclOf(p);
             if (Attr(p, "NotMappedAttribute") is not null) { model.PlainProperties.Add(decl); continue; }
-            if (Attr(p, "AssociationProxyAttribute") is { } proxyAttr && ProxyBuilder.Build(p, decl, proxyAttr, cls, model) is { } proxy)
+            if (Attr(p, "AssociationProxyAttribute") is { } proxyAttr && ProxyBuilder.Build(p, decl, proxyAttr, cls, model, report) is { } proxy)
             {
                 model.Proxies.Add(proxy);
                 continue;

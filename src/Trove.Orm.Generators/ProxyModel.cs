@@ -22,7 +22,7 @@ internal sealed class ProxyModel
 /// <summary>Builds and emits association proxies; each also becomes a hybrid so it can be used in query filters.</summary>
 internal static class ProxyBuilder
 {
-    public static ProxyModel? Build(IPropertySymbol p, PropertyDecl decl, AttributeData a, INamedTypeSymbol cls, EntityModel model)
+    public static ProxyModel? Build(IPropertySymbol p, PropertyDecl decl, AttributeData a, INamedTypeSymbol cls, EntityModel model, System.Action<Diagnostic> report)
     {
         if (a.ConstructorArguments.Length != 2 || a.ConstructorArguments[0].Value is not string relName || a.ConstructorArguments[1].Value is not string attrName) return null;
         var relProp = cls.GetMembers(relName).OfType<IPropertySymbol>().FirstOrDefault();
@@ -51,6 +51,12 @@ internal static class ProxyBuilder
         {
             var elementType = rel.Kind == "Reference" ? rt : rt.TypeArguments[rt.TypeArguments.Length - 1] as INamedTypeSymbol;
             m.CtorCreator = elementType?.InstanceConstructors.Any(c => c.Parameters.Length == (m.Kind == "Dictionary" ? 2 : 1) && c.DeclaredAccessibility != Accessibility.Private) == true;
+        }
+        var writable = m.Kind != "Scalar" && pt?.Name is "IList" or "ICollection" or "IDictionary";
+        if (writable && m.Creator is null && !m.CtorCreator)
+        {
+            var loc = a.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? p.Locations.FirstOrDefault();
+            report(Diagnostic.Create(Diagnostics.ProxyWithoutCreator, loc, p.Name, m.Element.Replace("global::", "")));
         }
         var entity = model.FullName;
         var source = m.Kind switch
