@@ -85,8 +85,21 @@ public sealed class TcpServerTests
         Assert.Equal("hello\r\n", await ReadSomeAsync(s, 7));
         Assert.Equal(1, server.Stats.CurrentConnections);
         Assert.True(server.Stats.BytesIn >= 7);
-        Assert.True(server.Stats.BytesOut >= 7);
+        // The sender counts the bytes after the send returns, so the client can read the reply
+        // before the counter moves: wait for it, bounded.
+        Assert.True(await EventuallyAsync(() => server.Stats.BytesOut >= 7), "BytesOut never reached 7");
         Assert.True(server.Stats.Commands >= 1);
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(10);
+        }
+        return true;
     }
 
     [Theory]
