@@ -12,6 +12,15 @@ using Trove.Orm.Mapping;
 using Trove.Sql;
 
 // Trove.Orm vs EF Core 10, Dapper on the same SQLite file (WAL). SQLAlchemy 1.4 runs bench/sqlalchemy_bench.py.
+// `--floor`: driver floor and small-query costs (Floor.cs).
+// `--alternate [rounds] [path/to/sqlalchemy_bench.py]`: Stopwatch harness alternating the libraries run by run.
+if (args.Length > 0 && args[0] == "--floor") { Floor.Run(); return; }
+if (args.Length > 0 && args[0] == "--alternate")
+{
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
+    Alternating.Run(rounds, args.Length > 2 ? args[2] : Path.Combine("..", "sqlalchemy_bench.py"));
+    return;
+}
 var config = ManualConfig.CreateMinimumViable()
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(7).WithInvocationCount(1).WithUnrollFactor(1));
 BenchmarkRunner.Run<OrmBench>(config, args);

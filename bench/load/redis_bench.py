@@ -76,6 +76,8 @@ def main():
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--tests", default=",".join(TESTS))
     ap.add_argument("--trove-dll", default=None, help="a copy of the build, so rebuilding during a run changes nothing")
+    ap.add_argument("--only", choices=["throughput", "memory"], default=None, help="run one half of the comparison")
+    ap.add_argument("--warmup", type=int, default=1, help="unrecorded passes of every test first (Trove's JIT tiers up during the first)")
     a = ap.parse_args()
     if a.trove_dll:
         OPTIONS["trove_dll"] = a.trove_dll
@@ -84,7 +86,13 @@ def main():
     servers = start_servers(tmp)
     data = {}  # (server, P, test) -> [(rps, cpu)]
     try:
-        for run in range(a.runs):
+        for _ in range(a.warmup if a.only != "memory" else 0):
+            for pipeline, n in ((1, a.n1), (16, a.n16)):
+                for test in tests:
+                    for name, (proc, port) in servers.items():
+                        bench(port, proc.pid, test, pipeline, n)
+            print("warm-up done", file=sys.stderr)
+        for run in range(a.runs if a.only != "memory" else 0):
             order = list(servers.items()) if run % 2 == 0 else list(reversed(list(servers.items())))
             for pipeline, n in ((1, a.n1), (16, a.n16)):
                 for test in tests:
@@ -96,18 +104,21 @@ def main():
             proc.kill()
             proc.wait()
     # Fresh processes for the memory test, so heap kept from the throughput runs does not hide growth.
-    servers = start_servers(tmp)
-    try:
-        mem = memory(servers, a.keys)
-    finally:
-        for proc, _ in servers.values():
-            proc.kill()
-            proc.wait()
+    mem = None
+    if a.only != "throughput":
+        servers = start_servers(tmp)
+        try:
+            mem = memory(servers, a.keys)
+        finally:
+            for proc, _ in servers.values():
+                proc.kill()
+                proc.wait()
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     print("# Trove.Redis vs redis-server: redis-benchmark, 50 clients\n")
     print("commit %s, %s, %d runs alternating servers (the machine is shared and noisy: other builds run at the same time),"
-          " -n %d at -P 1 and %d at -P 16. CPU/req = server utime+stime per request (µs).\n" % (commit, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), a.runs, a.n1, a.n16))
-    for pipeline in (1, 16):
+          " -n %d at -P 1 and %d at -P 16, after %d unrecorded warm-up pass(es). CPU/req = server utime+stime per request (µs).\n"
+          % (commit, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), a.runs, a.n1, a.n16, a.warmup))
+    for pipeline in (1, 16) if a.only != "memory" else ():
         print("## -P %d\n" % pipeline)
         print("| test | redis rps min/med/max | trove rps min/med/max | rps ratio (med) | redis CPU µs/req min/med/max | trove CPU µs/req min/med/max | CPU ratio (med) |")
         print("|---|---|---|---|---|---|---|")
@@ -122,6 +133,8 @@ def main():
                   statistics.median(tr) / statistics.median(rr), mmm(rc, "%.2f"), mmm(tc, "%.2f"),
                   statistics.median(tc) / max(statistics.median(rc), 1e-9)))
         print()
+    if mem is None:
+        return
     print("## Memory: %d keys, 16-byte values (RSS growth)\n" % a.keys)
     r, t = mem["redis-server"], mem["trove"]
     print("| server | RSS growth | DBSIZE |\n|---|---|---|")

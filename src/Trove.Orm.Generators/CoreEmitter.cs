@@ -98,6 +98,8 @@ internal static class CoreEmitter
                 return T + "Numeric(" + c.Precision + ", " + (c.Scale > 0 ? c.Scale.ToString() : "null") + ")";
             case ValueKind.Bytes when len is not null:
                 return T + "LargeBinary(" + len + ")";
+            case ValueKind.Serialized:
+                return T + "LargeBinary(" + (len ?? "null") + ")";
             case ValueKind.Enum:
             {
                 var names = string.Join(", ", c.EnumMembers.Select(e => "[" + c.CoreType + "." + e.Member + "] = " + Emitter.Lit(e.Stored)));
@@ -114,7 +116,11 @@ internal static class CoreEmitter
     {
         if (!core.HasSchema) return;
         sb.AppendLine("    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        sb.AppendLine("    internal static readonly global::Trove.Sql.Schema.MetaData __TroveMetadata = new();");
+        // created on first use, not by a field initializer: a Core Table declared in the user's part of the root
+        // (a relationship's secondary table) may run its initializer first and must find the MetaData
+        sb.AppendLine("    private static global::Trove.Sql.Schema.MetaData? __troveMetadata;");
+        sb.AppendLine("    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        sb.AppendLine("    internal static global::Trove.Sql.Schema.MetaData __TroveMetadata => global::System.Threading.LazyInitializer.EnsureInitialized(ref __troveMetadata);");
         sb.AppendLine();
         sb.Append("    /// <summary>Every table of the <c>").Append(name).AppendLine("</c> model (create with <c>Metadata.CreateAll(engine)</c>).</summary>");
         sb.AppendLine("    public static global::Trove.Sql.Schema.MetaData Metadata");

@@ -27,6 +27,11 @@ internal static class Diagnostics
         "{0} names '{1}', which is not a {2} of '{3}'; use nameof to name an existing member",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor ProxyWithoutCreator = new(
+        "TRV0203", "Writable association proxy without a creator",
+        "Association proxy '{0}' can add elements but '{1}' has no constructor taking the value and no Creator is set; set Creator = nameof(StaticFactory) or declare the proxy read-only (IReadOnlyList / IReadOnlyDictionary)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor HybridNotTranslatable = new(
         "TRV0301", "Hybrid body cannot be captured as an expression tree",
         "Hybrid member '{0}' cannot be translated to SQL: {1}; write it as an expression body or set [Hybrid(Expression = nameof(StaticExpressionMember))]",

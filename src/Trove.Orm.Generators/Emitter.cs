@@ -27,6 +27,7 @@ internal static class Emitter
         sb.AppendLine("{");
         if (m.Mapped) EmitMapped(sb, m, core);
         foreach (var p in m.PlainProperties) EmitPlainProperty(sb, p, m);
+        foreach (var p in m.Proxies) ProxyBuilder.Emit(sb, p);
         if (m.Hybrids.Count > 0 && !m.Mapped)
             foreach (var h in m.Hybrids.Where(h => h.LambdaSource is not null))
                 sb.Append("    internal static readonly global::System.Linq.Expressions.Expression<").Append(h.FuncType).Append("> __TroveHybrid_").Append(h.Name).Append(" = ").Append(h.LambdaSource).AppendLine(";");
@@ -52,6 +53,7 @@ internal static class Emitter
         if (core.HasSchema) CoreEmitter.EmitSchema(sb, m, core);
 
         for (var i = 0; i < m.Columns.Count; i++) EmitColumnProperty(sb, m.Columns[i], i);
+        RelationshipEmitter.EmitProperties(sb, m);
 
         foreach (var h in m.Hybrids.Where(h => h.LambdaSource is not null))
             sb.Append("    private static readonly global::System.Linq.Expressions.Expression<").Append(h.FuncType).Append("> __TroveHybrid_").Append(h.Name).Append(" = ").Append(h.LambdaSource).AppendLine(";");
@@ -159,7 +161,7 @@ internal static class Emitter
         for (var i = 0; i < m.Columns.Count; i++)
         {
             var c = m.Columns[i];
-            if (c.Kind != ValueKind.Enum) continue;
+            if (c.Kind != ValueKind.Enum && c.Kind != ValueKind.Serialized) continue;
             sb.Append("                case ").Append(i).Append(": return value is ").Append(c.CoreType).Append(" v").Append(i).Append(" ? ToDb_").Append(c.Property).Append("(v").Append(i).AppendLine(") : value;");
         }
         sb.AppendLine("                default: return value;");
@@ -223,6 +225,17 @@ internal static class Emitter
                 .Append(string.Join(", ", c.EnumMembers.Select(x => x.Stored)).Replace("\"", "\\\"")).AppendLine("\"),");
             sb.AppendLine("        };");
         }
+        foreach (var c in m.Columns.Where(c => c.Kind == ValueKind.Serialized))
+        {
+            // System.Text.Json through the user's source-generated context: no reflection (trimming/AOT-safe)
+            var info = "((global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<" + c.CoreType + ">)" + c.SerializedContext + ".Default.GetTypeInfo(typeof(" + c.CoreType + "))!)";
+            sb.AppendLine();
+            sb.Append("        private static byte[] ToDb_").Append(c.Property).Append("(").Append(c.CoreType)
+                .Append(" v) => global::System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(v, ").Append(info).AppendLine(");");
+            sb.Append("        internal static ").Append(c.CoreType).Append(" FromDb_").Append(c.Property)
+                .Append("(byte[] b) => global::System.Text.Json.JsonSerializer.Deserialize(b, ").Append(info).AppendLine(")!;");
+        }
+        RelationshipEmitter.EmitMapperMembers(sb, m);
         sb.AppendLine("    }");
     }
 
@@ -246,7 +259,9 @@ internal static class Emitter
             sb.Append("            if (s is null) _troveAssigned |= ").Append(bit).AppendLine(";");
             sb.AppendLine("            else if (!s.Loading)");
             sb.AppendLine("            {");
-            sb.Append("                if (s.CompareOnSet && (s.Unloaded & ").Append(bit).Append(") == 0 && global::System.Collections.Generic.EqualityComparer<").Append(d.Type).AppendLine(">.Default.Equals(field, value)) return;");
+            // a serialized value may have been changed in place: assigning it (even the same object) marks it dirty
+            if (c.Kind != ValueKind.Serialized)
+                sb.Append("                if (s.CompareOnSet && (s.Unloaded & ").Append(bit).Append(") == 0 && global::System.Collections.Generic.EqualityComparer<").Append(d.Type).AppendLine(">.Default.Equals(field, value)) return;");
             sb.Append("                s.OnModify(").Append(bit).AppendLine(");");
             sb.AppendLine("            }");
             sb.AppendLine("            field = value;");
@@ -263,7 +278,7 @@ internal static class Emitter
         sb.AppendLine("    {");
         if (d.HasGet)
         {
-            if (rel.Property is not null && rel.ConcreteType.Length > 0) sb.Append("        ").Append(d.GetModifiers).Append("get => field ??= new ").Append(rel.ConcreteType).AppendLine("();");
+            if (rel is not null && rel.Concrete.Length > 0) sb.Append("        ").Append(d.GetModifiers).Append("get => field ??= new ").Append(rel.Concrete).AppendLine("();");
             else sb.Append("        ").Append(d.GetModifiers).AppendLine("get => field;");
         }
         if (d.HasSet) sb.Append("        ").Append(d.SetModifiers).Append(d.IsInit ? "init" : "set").AppendLine(" => field = value;");
@@ -287,6 +302,7 @@ internal static class Emitter
             ValueKind.DateTime => "r.GetDateTime(" + ord + ")",
             ValueKind.Guid => "r.GetGuid(" + ord + ")",
             ValueKind.Enum => "FromDb_" + c.Property + "(r.GetString(" + ord + "))",
+            ValueKind.Serialized => "FromDb_" + c.Property + "(r.GetFieldValue<byte[]>(" + ord + "))",
             _ => "r.GetFieldValue<" + c.CoreType + ">(" + ord + ")",
         };
         if (forceNonNull || (!c.DbNullable && c.PrimaryKey)) return core;
@@ -297,8 +313,9 @@ internal static class Emitter
 
     private static string ToDb(ColumnModel c, string expr)
     {
-        if (c.Kind == ValueKind.Enum)
-            return c.NullableValue ? "(" + expr + " is { } __v ? ToDb_" + c.Property + "(__v) : null)" : "ToDb_" + c.Property + "(" + expr + ")";
+        if (c.Kind == ValueKind.Enum || c.Kind == ValueKind.Serialized && c.DbNullable)
+            return c.NullableValue || c.Kind == ValueKind.Serialized ? "(" + expr + " is { } __v ? ToDb_" + c.Property + "(__v) : null)" : "ToDb_" + c.Property + "(" + expr + ")";
+        if (c.Kind == ValueKind.Serialized) return "ToDb_" + c.Property + "(" + expr + ")";
         return expr;
     }
 

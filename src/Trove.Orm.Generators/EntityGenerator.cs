@@ -59,6 +59,7 @@ public sealed class EntityGenerator : IIncrementalGenerator
             if (!isPartial) continue;
             models.Add((ModelBuilder.Build(s, compilation, spc.ReportDiagnostic), s));
         }
+        RelationshipBuilder.AddBackrefs(models.Select(x => x.Model).ToList());
         foreach (var (model, symbol) in models)
         {
             var usings = symbol.DeclaringSyntaxReferences

@@ -7,6 +7,8 @@ internal enum ValueKind
 {
     Int32, Int64, Int16, Byte, Bool, Double, Single, Decimal, String, Bytes,
     DateTime, DateTimeOffset, DateOnly, TimeOnly, TimeSpan, Guid, Enum,
+    /// <summary>[Serialized]: JSON (System.Text.Json source-generated context) in a binary column.</summary>
+    Serialized,
 }
 
 /// <summary>One mapped column as analysed from a partial property.</summary>
@@ -39,6 +41,8 @@ internal sealed class ColumnModel
     public string? TypeKind;
     /// <summary>(member name, stored value) for enums.</summary>
     public List<(string Member, string Stored)> EnumMembers = new();
+    /// <summary>[Serialized]: the fully qualified JsonSerializerContext type.</summary>
+    public string? SerializedContext;
     public PropertyDecl Decl = new();
 }
 
@@ -78,7 +82,8 @@ internal sealed class EntityModel
     public string RootBase = "";
     public List<ColumnModel> Columns = new();
     public List<PropertyDecl> PlainProperties = new();
-    public List<(string Property, string ElementType, string Kind, string ConcreteType)> Relationships = new();
+    public List<RelationshipModel> Relationships = new();
+    public List<ProxyModel> Proxies = new();
     public List<HybridModel> Hybrids = new();
     public List<(string? Name, List<string> Columns)> UniqueConstraints = new();
     public List<(string Name, List<string> Columns, bool Unique)> Indexes = new();

@@ -110,11 +110,17 @@ internal static class ModelBuilder
             if (!p.IsPartialDefinition || p.PartialImplementationPart is not null) continue;
             var decl = DeclOf(p);
             if (Attr(p, "NotMappedAttribute") is not null) { model.PlainProperties.Add(decl); continue; }
-            var rel = RelationshipOf(p.Type);
+            if (Attr(p, "AssociationProxyAttribute") is { } proxyAttr && ProxyBuilder.Build(p, decl, proxyAttr, cls, model, report) is { } proxy)
+            {
+                model.Proxies.Add(proxy);
+                continue;
+            }
+            var rel = Attr(p, "SerializedAttribute") is null ? RelationshipOf(p.Type) : null;
             if (rel is not null)
             {
-                model.Relationships.Add((p.Name, rel.Value.Element, rel.Value.Kind, rel.Value.Concrete));
-                model.PlainProperties.Add(decl);
+                var rm = RelationshipBuilder.Build(p, decl, rel.Value.Element, rel.Value.Kind, rel.Value.Concrete);
+                model.Relationships.Add(rm);
+                if (!model.Mapped) model.PlainProperties.Add(decl);
                 continue;
             }
             var col = ColumnOf(p, decl, cls, report);
@@ -176,7 +182,7 @@ internal static class ModelBuilder
         return model;
     }
 
-    private static PropertyDecl DeclOf(IPropertySymbol p)
+    internal static PropertyDecl DeclOf(IPropertySymbol p)
     {
         var d = new PropertyDecl { Name = p.Name, Type = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier | SymbolDisplayMiscellaneousOptions.UseSpecialTypes)) };
         if (p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is PropertyDeclarationSyntax syn)
@@ -196,7 +202,7 @@ internal static class ModelBuilder
         return d;
     }
 
-    private static (string Element, string Kind, string Concrete)? RelationshipOf(ITypeSymbol t)
+    internal static (string Element, string Kind, string Concrete)? RelationshipOf(ITypeSymbol t)
     {
         var fq = SymbolDisplayFormat.FullyQualifiedFormat;
         if (t is INamedTypeSymbol nt && t.TypeKind == TypeKind.Class && IsUnderDeclarativeBase(nt))
@@ -235,7 +241,14 @@ internal static class ModelBuilder
             nullableValue = true;
         }
         ValueKind kind;
-        if (t.TypeKind == TypeKind.Enum) kind = ValueKind.Enum;
+        string? serializedContext = null;
+        if (Attr(p, "SerializedAttribute") is { } ser)
+        {
+            kind = ValueKind.Serialized;
+            serializedContext = (ser.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (serializedContext is null) return null;
+        }
+        else if (t.TypeKind == TypeKind.Enum) kind = ValueKind.Enum;
         else
         {
             switch (t.SpecialType)
@@ -277,6 +290,7 @@ internal static class ModelBuilder
             DbNullable = t.IsValueType ? nullableValue : p.NullableAnnotation == NullableAnnotation.Annotated,
             Autoincrement = true,
             Decl = decl,
+            SerializedContext = serializedContext,
         };
         if (kind == ValueKind.Enum)
         {

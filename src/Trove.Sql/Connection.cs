@@ -87,8 +87,29 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return ExecuteNonQuery(cs);
     }
 
-    /// <summary>Executes a statement; rows are buffered in the result.</summary>
-    public Result Execute(Executable stmt, IReadOnlyDictionary<string, object?>? parameters = null) => Execute(stmt.Compile(Dialect), parameters);
+    /// <summary>
+    /// Executes a statement; rows are buffered in the result. The SQL comes from the engine's compiled cache. A multi-row
+    /// INSERT binding more than the dialect's <c>MaxParameters</c> values runs as several INSERTs, in one transaction
+    /// (the current one, or its own), and their results are concatenated.
+    /// </summary>
+    public Result Execute(Executable stmt, IReadOnlyDictionary<string, object?>? parameters = null)
+    {
+        if (stmt is Insert { IsMultiRow: true } ins && ins.Split(Dialect.MaxParameters) is { Count: > 1 } chunks) return ExecuteChunks(chunks, parameters);
+        return Execute(Engine.CompiledCache.Compile(stmt), parameters);
+    }
+
+    private Result ExecuteChunks(IReadOnlyList<Insert> chunks, IReadOnlyDictionary<string, object?>? parameters)
+    {
+        Transaction? own = _mock || InTransaction ? null : Begin();
+        try
+        {
+            var results = new List<Result>(chunks.Count);
+            foreach (var chunk in chunks) results.Add(Execute(Engine.CompiledCache.Compile(chunk), parameters));
+            own?.Commit();
+            return Result.Concat(results);
+        }
+        finally { own?.Dispose(); }
+    }
 
     /// <summary>Executes a compiled statement; <paramref name="parameters"/> override named binds.</summary>
     public Result Execute(CompiledStatement cs, IReadOnlyDictionary<string, object?>? parameters = null)
@@ -109,8 +130,24 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Async <see cref="Execute(Executable, IReadOnlyDictionary{string, object?}?)"/>.</summary>
-    public Task<Result> ExecuteAsync(Executable stmt, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default) =>
-        ExecuteAsync(stmt.Compile(Dialect), parameters, ct);
+    public Task<Result> ExecuteAsync(Executable stmt, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default)
+    {
+        if (stmt is Insert { IsMultiRow: true } ins && ins.Split(Dialect.MaxParameters) is { Count: > 1 } chunks) return ExecuteChunksAsync(chunks, parameters, ct);
+        return ExecuteAsync(Engine.CompiledCache.Compile(stmt), parameters, ct);
+    }
+
+    private async Task<Result> ExecuteChunksAsync(IReadOnlyList<Insert> chunks, IReadOnlyDictionary<string, object?>? parameters, CancellationToken ct)
+    {
+        Transaction? own = _mock || InTransaction ? null : Begin();
+        try
+        {
+            var results = new List<Result>(chunks.Count);
+            foreach (var chunk in chunks) results.Add(await ExecuteAsync(Engine.CompiledCache.Compile(chunk), parameters, ct).ConfigureAwait(false));
+            own?.Commit();
+            return Result.Concat(results);
+        }
+        finally { own?.Dispose(); }
+    }
 
     /// <summary>Async execution of a compiled statement.</summary>
     public async Task<Result> ExecuteAsync(CompiledStatement cs, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default)
@@ -155,7 +192,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// Streams rows through <paramref name="map"/> into a list (the hot path for typed materializers: no Row objects).
     /// </summary>
     public List<T> Query<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null) =>
-        Query(stmt.Compile(Dialect), map, parameters);
+        Query(Engine.CompiledCache.Compile(stmt), map, parameters);
 
     /// <summary>Streams the rows of a compiled statement through <paramref name="map"/>.</summary>
     public List<T> Query<T>(CompiledStatement cs, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null)
@@ -178,7 +215,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>The first row mapped by <paramref name="map"/>; <see cref="NoResultException"/> when there is none.</summary>
     public T QueryFirst<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null)
     {
-        var cs = stmt.Compile(Dialect);
+        var cs = Engine.CompiledCache.Compile(stmt);
         if (_mock) { Engine.MockExecutor!(cs); throw new NoResultException(); }
         long start = Stopwatch.GetTimestamp();
         var cmd = Prepare(cs, parameters, out var cached);
@@ -199,7 +236,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>Async <see cref="Query{T}(CompiledStatement, Func{DbDataReader, T}, IReadOnlyDictionary{string, object?}?)"/>.</summary>
     public async Task<List<T>> QueryAsync<T>(Executable stmt, Func<DbDataReader, T> map, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken ct = default)
     {
-        var cs = stmt.Compile(Dialect);
+        var cs = Engine.CompiledCache.Compile(stmt);
         if (_mock) { Engine.MockExecutor!(cs); return []; }
         long start = Stopwatch.GetTimestamp();
         var cmd = Prepare(cs, parameters, out var cached);
@@ -250,7 +287,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// </summary>
     public int ExecuteMany(Executable stmt, IEnumerable<IReadOnlyDictionary<string, object?>> parameterSets)
     {
-        var cs = stmt.Compile(Dialect);
+        var cs = Engine.CompiledCache.Compile(stmt);
         if (!_mock && Pooled.Connection.CanCreateBatch)
             return ExecuteBatch(parameterSets.Select(set => (cs, (IReadOnlyDictionary<string, object?>?)set)));
         int total = 0;
@@ -295,8 +332,8 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
                 var (cs, ps) = items[i];
                 var values = BindValues(cs, ps);
                 var list = new KeyValuePair<string, object?>[values.Length];
-                for (int j = 0; j < values.Length; j++) list[j] = new(cs.ParameterArray[j].Name ?? cs.Dialect.Placeholder(j), values[j]);
-                Engine.RaiseExecuted(this, cs.Sql, list, elapsed / items.Count, batch.BatchCommands[i].RecordsAffected);
+                for (int j = 0; j < values.Length; j++) list[j] = new(cs.ParameterName(j) ?? cs.Dialect.Placeholder(j), values[j]);
+                Engine.RaiseExecuted(this, cs, start, list, elapsed / items.Count, batch.BatchCommands[i].RecordsAffected);
             }
         }
         return total;
@@ -304,14 +341,13 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     private static object?[] BindValues(CompiledStatement cs, IReadOnlyDictionary<string, object?>? overrides)
     {
-        var ps = cs.ParameterArray;
-        var r = new object?[ps.Length];
-        for (int i = 0; i < ps.Length; i++)
+        var r = new object?[cs.ParameterCount];
+        for (int i = 0; i < r.Length; i++)
         {
-            object? v = ps[i].Value;
-            if (overrides != null && ps[i].Name is string name && overrides.TryGetValue(name, out var ov)) v = ov;
-            if (v is RequiredValue) throw new ArgumentException($"A value is required for bind parameter '{ps[i].Name}'");
-            r[i] = cs.Dialect.ToDriverValue(v, ps[i].Type);
+            object? v = cs.Values[i];
+            if (overrides != null && cs.ParameterName(i) is string name && overrides.TryGetValue(name, out var ov)) v = ov;
+            if (v is RequiredValue) throw new ArgumentException($"A value is required for bind parameter '{cs.ParameterName(i)}'");
+            r[i] = cs.Dialect.ToDriverValue(v, cs.ParameterType(i));
         }
         return r;
     }

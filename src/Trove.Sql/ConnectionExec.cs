@@ -11,17 +11,19 @@ public sealed partial class Connection
         var pooled = Pooled;
         var cmd = pooled.GetCommand(cs.Sql, out cached);
         cmd.Transaction = _dbTx;
-        var ps = cs.ParameterArray;
+        var values = cs.Values;
+        var names = cs.Plan.Names;
+        var types = cs.Plan.Types;
         var coll = cmd.Parameters;
         var dialect = cs.Dialect;
         var driver = Driver;
-        if (cached && coll.Count != ps.Length) { coll.Clear(); cached = false; }
-        for (int i = 0; i < ps.Length; i++)
+        if (cached && coll.Count != values.Length) { coll.Clear(); cached = false; }
+        for (int i = 0; i < values.Length; i++)
         {
-            object? v = ps[i].Value;
-            if (overrides != null && ps[i].Name is string name && overrides.TryGetValue(name, out var ov)) v = ov;
-            if (v is RequiredValue) throw new ArgumentException($"A value is required for bind parameter '{ps[i].Name}'");
-            v = dialect.ToDriverValue(v, ps[i].Type);
+            object? v = values[i];
+            if (overrides != null && names[i] is string name && overrides.TryGetValue(name, out var ov)) v = ov;
+            if (v is RequiredValue) throw new ArgumentException($"A value is required for bind parameter '{names[i]}'");
+            v = dialect.ToDriverValue(v, types[i]);
             if (cached) driver.SetParameterValue(coll[i], v);
             else coll.Add(driver.CreateParameter(cmd, dialect.Placeholder(i), v));
         }
@@ -37,6 +39,9 @@ public sealed partial class Connection
 
     private DatabaseException? Translate(Exception e, CompiledStatement cs, DbCommand cmd)
     {
+        // a failed statement was still sent: listeners see it (RowCount -1), as SQLAlchemy's before_cursor_execute
+        // log shows the failing INSERT before its ROLLBACK
+        Raise(cs, cmd, Stopwatch.GetTimestamp(), -1);
         if (e is TroveSqlException) return null;
         var ps = Engine.Options.HideParameters ? null : ParameterValues(cmd);
         return Engine.Driver?.Translate(e, cs.Sql, ps);
@@ -57,9 +62,9 @@ public sealed partial class Connection
         for (int i = 0; i < list.Length; i++)
         {
             var v = cmd.Parameters[i].Value;
-            list[i] = new(cs.ParameterArray.Length > i && cs.ParameterArray[i].Name is string n ? n : cs.Dialect.Placeholder(i), v is DBNull ? null : v);
+            list[i] = new(cs.ParameterCount > i && cs.ParameterName(i) is string n ? n : cs.Dialect.Placeholder(i), v is DBNull ? null : v);
         }
-        Engine.RaiseExecuted(this, cs.Sql, list, elapsed, rows);
+        Engine.RaiseExecuted(this, cs, start, list, elapsed, rows);
     }
 
     private static Result Buffer(DbDataReader reader, CompiledStatement cs)

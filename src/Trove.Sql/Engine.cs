@@ -30,7 +30,10 @@ public sealed class EngineOptions
     public TextWriter? EchoWriter { get; init; }
     /// <summary>Leave parameter values out of exceptions and echo.</summary>
     public bool HideParameters { get; init; }
-    /// <summary>Bound of the compiled-SQL cache.</summary>
+    /// <summary>
+    /// Entries of the engine's compiled cache (structural key → SQL and parameter plan), SQLAlchemy's
+    /// <c>query_cache_size</c>: default 500, 0 disables caching.
+    /// </summary>
     public int CompiledCacheSize { get; init; } = 500;
     /// <summary>A driver to use instead of the registered one.</summary>
     public DbDriver? Driver { get; init; }
@@ -48,6 +51,7 @@ public sealed class Engine : IDisposable, IAsyncDisposable
     private Engine(Url url, Dialect dialect, DbDriver? driver, Pool? pool, bool ownsPool, EngineOptions options, Action<CompiledStatement>? mock)
     {
         Url = url; Dialect = dialect; Driver = driver; _pool = pool; _ownsPool = ownsPool; Options = options; _mock = mock;
+        CompiledCache = new StatementCache(dialect, options.CompiledCacheSize);
         if (options.Echo) StatementExecuted += EchoHandler;
     }
 
@@ -63,16 +67,18 @@ public sealed class Engine : IDisposable, IAsyncDisposable
     public EngineOptions Options { get; }
     /// <summary>The pool (<see cref="InvalidOperationException"/> on a mock engine).</summary>
     public Pool Pool => _pool ?? throw new InvalidOperationException("A mock engine has no pool");
+    /// <summary>The engine's compiled cache: hit/miss counters, size, <c>Clear()</c>.</summary>
+    public StatementCache CompiledCache { get; }
     /// <summary>True for <see cref="CreateMock(string, Action{CompiledStatement})"/> engines.</summary>
     public bool IsMock => _mock != null;
     internal Action<CompiledStatement>? MockExecutor => _mock;
 
-    /// <summary>Raised after every statement on every connection of this engine (sessions included).</summary>
+    /// <summary>Raised after every statement on every connection of this engine (sessions included); a statement the database rejected is raised too, with RowCount -1, before its exception propagates.</summary>
     public event EventHandler<StatementExecutedEventArgs>? StatementExecuted;
     internal bool HasListeners => StatementExecuted != null;
 
-    internal void RaiseExecuted(Connection source, string sql, IReadOnlyList<KeyValuePair<string, object?>> ps, TimeSpan elapsed, int rows) =>
-        StatementExecuted?.Invoke(source, new StatementExecutedEventArgs(sql, ps, elapsed, rows));
+    internal void RaiseExecuted(Connection source, CompiledStatement cs, long start, IReadOnlyList<KeyValuePair<string, object?>> ps, TimeSpan elapsed, int rows) =>
+        StatementExecuted?.Invoke(source, new StatementExecutedEventArgs(cs.Sql, ps, elapsed, rows) { CacheStatus = cs.CacheStatus, CacheMarker = cs.CacheMarker(start) });
 
     /// <summary>Creates an engine from a URL string; nothing connects until first use.</summary>
     public static Engine Create(string url, EngineOptions? options = null) => Create(Url.Parse(url), options);
@@ -82,7 +88,6 @@ public sealed class Engine : IDisposable, IAsyncDisposable
     {
         options ??= new EngineOptions();
         var dialect = url.GetDialect();
-        dialect.CompiledCacheSize = options.CompiledCacheSize;
         var driver = options.Driver ?? DriverRegistry.Get(url);
         if (options.Pool != null) return new Engine(url, dialect, driver, options.Pool, false, options, null);
         var make = options.Creator ?? (() => driver.CreateConnection(url));
@@ -118,7 +123,14 @@ public sealed class Engine : IDisposable, IAsyncDisposable
 
     /// <summary>Mock engine from a <see cref="Url"/>.</summary>
     public static Engine CreateMock(Url url, Action<CompiledStatement> executor) =>
-        new(url, url.GetDialect(), null, null, false, new EngineOptions(), executor);
+        CreateMock(url, executor, new EngineOptions());
+
+    /// <summary>Mock engine with options (<c>CompiledCacheSize</c> …).</summary>
+    public static Engine CreateMock(string url, Action<CompiledStatement> executor, EngineOptions options) => CreateMock(Url.Parse(url), executor, options);
+
+    /// <summary>Mock engine from a <see cref="Url"/>, with options.</summary>
+    public static Engine CreateMock(Url url, Action<CompiledStatement> executor, EngineOptions options) =>
+        new(url, url.GetDialect(), null, null, false, options, executor);
 
     /// <summary>Checks a connection out of the pool.</summary>
     public Connection Connect() => _mock != null ? new Connection(this, null) : new Connection(this, Pool.Connect());
@@ -162,9 +174,10 @@ public sealed class Engine : IDisposable, IAsyncDisposable
         lock (w)
         {
             w.WriteLine(e.Sql);
+            // SQLAlchemy's layout: the SQL, then "[generated in 0.00012s] (params)" / "[cached since 3.2s ago] (params)".
             w.WriteLine(Options.HideParameters
-                ? $"[{e.Elapsed.TotalSeconds:F5}s] [SQL parameters hidden]"
-                : $"[{e.Elapsed.TotalSeconds:F5}s] ({string.Join(", ", e.Parameters.Select(p => DatabaseException.FormatValue(p.Value)))})");
+                ? $"[{e.CacheMarker}] [SQL parameters hidden]"
+                : $"[{e.CacheMarker}] {DatabaseException.FormatTuple(e.Parameters.Select(p => p.Value))}");
         }
     }
 

@@ -54,8 +54,15 @@ public class DatabaseException : TroveSqlException
     {
         var s = $"({dialect}) {msg}";
         if (sql != null) s += $"\n[SQL: {sql}]";
-        if (ps != null && ps.Count > 0) s += $"\n[parameters: ({string.Join(", ", ps.Select(FormatValue))})]";
+        if (ps != null && ps.Count > 0) s += $"\n[parameters: {FormatTuple(ps)}]";
         return s;
+    }
+
+    /// <summary>Values as SQLAlchemy prints them, a Python tuple: <c>(1, 'a')</c>, <c>(5,)</c>, <c>()</c>.</summary>
+    internal static string FormatTuple(IEnumerable<object?> values)
+    {
+        var items = values.Select(FormatValue).ToList();
+        return items.Count == 1 ? "(" + items[0] + ",)" : "(" + string.Join(", ", items) + ")";
     }
 
     internal static string FormatValue(object? v) => v switch

@@ -70,7 +70,7 @@ public sealed class Row : IReadOnlyList<object?>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>(v1, v2, …) like SQLAlchemy's row repr.</summary>
-    public override string ToString() => "(" + string.Join(", ", _values.Select(DatabaseException.FormatValue)) + ")";
+    public override string ToString() => DatabaseException.FormatTuple(_values);
 
     internal object?[] Values => _values;
 }
@@ -174,6 +174,21 @@ public sealed class Result : IEnumerable<Row>
 
     internal static Result Empty() => new(null, new List<Row>(), -1, false);
 
+    /// <summary>The results of the statements one multi-row INSERT was split into, as one result.</summary>
+    internal static Result Concat(List<Result> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var rows = new List<Row>();
+        int count = 0;
+        bool anyCount = false;
+        foreach (var p in parts)
+        {
+            rows.AddRange(p._rows);
+            if (p.RowCount >= 0) { count += p.RowCount; anyCount = true; }
+        }
+        return new Result(parts[0]._schema, rows, anyCount ? count : -1, parts[0].ReturnsRows);
+    }
+
     /// <summary>Rows affected (DML) or rows returned (SELECT).</summary>
     public int RowCount { get; }
     /// <summary>True when the statement produced a result set.</summary>
@@ -217,4 +232,8 @@ public sealed class StatementExecutedEventArgs(string sql, IReadOnlyList<KeyValu
     public TimeSpan Elapsed { get; } = elapsed;
     /// <summary>Rows affected or returned; -1 when unknown (a reader handed to the caller).</summary>
     public int RowCount { get; } = rowCount;
+    /// <summary>Whether the SQL came from the engine's compiled cache (<see cref="CompileCacheStatus.Cached"/>) or was rendered.</summary>
+    public CompileCacheStatus CacheStatus { get; init; }
+    /// <summary>SQLAlchemy's echo marker: <c>generated in 0.00012s</c>, <c>cached since 3.2s ago</c>, <c>raw sql</c> ….</summary>
+    public string CacheMarker { get; init; } = "raw sql";
 }

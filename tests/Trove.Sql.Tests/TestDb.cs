@@ -7,7 +7,11 @@ public static class TestDb
 {
     public static bool PgDisabled => Environment.GetEnvironmentVariable("TROVE_PG") == "0";
 
-    private static readonly Lazy<string> OwnDatabase = new(CreateOwnDatabase, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> OwnDatabase = new(() => CreateDatabase("trove_sql_tests"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> ConstructsDatabase = new(() => CreateDatabase("trove_sql_constructs"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>A second database, for tests that need the unprefixed "user"/"blog" tables to themselves.</summary>
+    public static string PgConstructsUrl => ConstructsDatabase.Value;
 
     /// <summary>
     /// A database of our own on the test server (other test projects run at the same time against the default one
@@ -15,11 +19,10 @@ public static class TestDb
     /// </summary>
     public static string PgUrl => OwnDatabase.Value;
 
-    private static string CreateOwnDatabase()
+    private static string CreateDatabase(string name)
     {
         var baseUrl = Environment.GetEnvironmentVariable("TROVE_PG_URL")
             ?? throw new InvalidOperationException("TROVE_PG_URL is not set (run through ./test.sh, or set TROVE_PG=0 to skip PostgreSQL tests)");
-        string name = "trove_sql_tests"; // not const: a const hole would make the interpolated string a constant (no binding)
         using (var admin = Engine.Create(baseUrl, new EngineOptions { PoolClass = Trove.Sql.Pooling.PoolKind.Null }))
         using (var c = admin.Connect())
         {
@@ -50,6 +53,16 @@ public static class TestDb
 public sealed class PgFactAttribute : FactAttribute
 {
     public PgFactAttribute() { if (TestDb.PgDisabled) Skip = "TROVE_PG=0: PostgreSQL tests are turned off"; }
+}
+
+/// <summary>
+/// The PostgreSQL row of a per-dialect theory (<c>[Theory, InlineData("sqlite"), PgData]</c>): reported as skipped,
+/// with the reason, when TROVE_PG=0.
+/// </summary>
+public sealed class PgDataAttribute : Xunit.Sdk.DataAttribute
+{
+    public PgDataAttribute() { if (TestDb.PgDisabled) Skip = "TROVE_PG=0: PostgreSQL tests are turned off"; }
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) => [["postgresql"]];
 }
 
 /// <summary>A theory that needs PostgreSQL: skipped (visibly) only when TROVE_PG=0.</summary>

@@ -6,8 +6,6 @@ namespace Trove.Sql.Tests;
 
 public class TransactionTests
 {
-    public static IEnumerable<object[]> Dialects() => TestDb.Dialects();
-
     private static (Engine, MetaData, Table, Column<int>, Column<string>) Model(string dialect, string name)
     {
         var e = dialect == "sqlite"
@@ -23,7 +21,7 @@ public class TransactionTests
 
     private static List<string> Names(Engine e, Table t, Column<string> n) => e.Execute(Db.Select(n).SelectFrom(t).OrderBy(n.Asc())).Scalars<string>().ToList();
 
-    [Theory, MemberData(nameof(Dialects))]
+    [Theory, InlineData("sqlite"), PgData]
     public void CommitRollbackAndDisposeRollsBack(string dialect)
     {
         var (e, m, t, id, n) = Model(dialect, "tx_basic");
@@ -51,7 +49,7 @@ public class TransactionTests
         }
     }
 
-    [Theory, MemberData(nameof(Dialects))]
+    [Theory, InlineData("sqlite"), PgData]
     public void SavepointsRollBackOnlyTheInnerPart(string dialect)
     {
         var (e, m, t, id, n) = Model(dialect, "tx_nested");
@@ -88,7 +86,7 @@ public class TransactionTests
         }
     }
 
-    [Theory, MemberData(nameof(Dialects))]
+    [Theory, InlineData("sqlite"), PgData]
     public void EngineExecuteCommitsItsOwnTransaction(string dialect)
     {
         var (e, m, t, id, n) = Model(dialect, "tx_engine");
@@ -116,6 +114,10 @@ public class TransactionTests
             using var tx2 = c2.Begin();
             var ex = Assert.Throws<OperationalException>(() => c2.Execute(Db.Select(n).Where(id == 1).ForUpdate(nowait: true)));
             Assert.Equal("55P03", ex.SqlState);
+            Assert.EndsWith(" FOR UPDATE NOWAIT", ex.Sql);
+            Assert.Equal(new object?[] { 1 }, ex.Parameters);
+            Assert.StartsWith("(postgresql) 55P03: ", ex.Message);
+            Assert.EndsWith("\n[parameters: (1,)]", ex.Message);
             tx2.Rollback();
             Assert.Equal("row", c2.Execute(Db.Select(n).Where(id == 1).ForShare(skipLocked: true)).Scalar<string>() ?? "row");
             tx1.Commit();

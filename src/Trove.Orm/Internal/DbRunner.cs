@@ -15,6 +15,9 @@ internal sealed class DbRunner(DbBind bind)
     private Connection? _connection;
     private int _savepointSeq;
     private readonly ArgMap _map = new();
+    // prepared commands of the current connection by SQL text: SQLite compiles each statement once per
+    // connection checkout instead of once per execution, and parameters are set by index
+    private readonly Dictionary<string, PreparedCommand> _prepared = new(StringComparer.Ordinal);
 
     public DbBind Bind { get; } = bind;
     public OrmDialect Dialect => Bind.Dialect;
@@ -94,26 +97,60 @@ internal sealed class DbRunner(DbBind bind)
 
     public void ReleaseConnection()
     {
+        DisposePrepared();
         if (_connection is null || Bind.External is not null) return;
         var c = _connection;
         _connection = null;
         c.Dispose();
     }
 
+    // statements beyond this many (varying IN-list lengths, ad-hoc queries) run unprepared
+    private const int MaxPrepared = 128;
+
+    private void DisposePrepared()
+    {
+        if (_prepared.Count == 0) return;
+        foreach (var pc in _prepared.Values) pc.Dispose();
+        _prepared.Clear();
+    }
+
+    /// <summary>
+    /// The prepared command for <paramref name="sql"/> on this runner's connection, or null when it is executing
+    /// (a reader of it is still open, e.g. a lazy load while a query streams): then run it the one-off way.
+    /// </summary>
+    public PreparedCommand? Command(string sql)
+    {
+        if (_prepared.TryGetValue(sql, out var pc)) return pc.IsBusy ? null : pc;
+        if (Connection.IsMock || _prepared.Count >= MaxPrepared) return null;
+        pc = Connection.PrepareCommand(Bind.Compile(sql));
+        _prepared.Add(sql, pc);
+        return pc;
+    }
+
+    /// <summary>Binds <paramref name="args"/> by index.</summary>
+    public static PreparedCommand Bound(PreparedCommand pc, ReadOnlySpan<object?> args)
+    {
+        for (var i = 0; i < args.Length; i++) pc.Set(i, args[i]);
+        return pc;
+    }
+
     public int ExecuteNonQuery(string sql, ReadOnlySpan<object?> args)
     {
+        if (Command(sql) is { } pc) return Bound(pc, args).ExecuteNonQuery();
         _map.Set(args);
         return Connection.ExecuteNonQuery(Bind.Compile(sql), _map);
     }
 
     public DbDataReader ExecuteReader(string sql, ReadOnlySpan<object?> args)
     {
+        if (Command(sql) is { } pc) return Bound(pc, args).ExecuteReader();
         _map.Set(args);
         return Connection.ExecuteReader(Bind.Compile(sql), _map);
     }
 
     public Task<DbDataReader> ExecuteReaderAsync(string sql, object?[] args, CancellationToken ct)
     {
+        if (Command(sql) is { } pc) return Bound(pc, args).ExecuteReaderAsync(ct);
         _map.Set(args);
         return Connection.ExecuteReaderAsync(Bind.Compile(sql), _map, ct);
     }

@@ -10,7 +10,7 @@ namespace Trove.Orm;
 /// unit of work and the query translator. One instance per entity class, created by generated code.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
-public abstract class EntityMapper
+public abstract partial class EntityMapper
 {
     private static int s_nextId;
     private FrozenDictionary<string, ColumnMap>? _byProperty;

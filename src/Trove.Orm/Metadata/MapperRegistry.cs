@@ -15,4 +15,7 @@ public static class MapperRegistry
 
     /// <summary>The mapper of <paramref name="type"/>, or null when it is not a mapped entity.</summary>
     public static EntityMapper? Find(Type type) => s_byType.GetValueOrDefault(type);
+
+    /// <summary>The mapper of the table named <paramref name="table"/>, or null.</summary>
+    internal static EntityMapper? ByTable(string table) => s_byType.Values.FirstOrDefault(m => m.TableName == table);
 }

@@ -10,7 +10,7 @@ namespace Trove.Orm.Querying;
 /// constant or a null captured value is IS [NOT] NULL, and nothing else compensates for NULL.
 /// Sub-expressions that do not use the lambda's parameters are evaluated on the client and bound as parameters.
 /// </summary>
-internal sealed class ExpressionTranslator
+internal sealed partial class ExpressionTranslator
 {
     private readonly Dictionary<ParameterExpression, Shape> _env = new();
     private readonly Expression _body;
@@ -41,9 +41,19 @@ internal sealed class ExpressionTranslator
         _ => throw Translator.Unsupported("an object where a SQL value is needed"),
     };
 
+    /// <summary>
+    /// Client values computed from captures (<c>Math.Abs(x)</c>, <c>s.Trim()</c>, narrowing casts) rather than read
+    /// from them, counted per thread: the plan cache must not bind such a parameter to the capture itself.
+    /// </summary>
+    [ThreadStatic] internal static int ComputedValues;
+
     private Shape Visit(Expression e)
     {
-        if (!UsesParameters(e) && !IsSqlFunction(e)) return new ValueShape(Evaluate(e), e.Type);
+        if (!UsesParameters(e) && !IsSqlFunction(e))
+        {
+            if (!IsPlainCapture(e)) ComputedValues++;
+            return new ValueShape(Evaluate(e), e.Type);
+        }
         switch (e)
         {
             case ParameterExpression p:
@@ -91,6 +101,7 @@ internal sealed class ExpressionTranslator
                 var col = es.Mapper.FindByProperty(m.Member.Name);
                 if (col is not null) return new ScalarShape(es.Column(col), m.Type, es.Mapper, col.Index);
                 if (es.Mapper.Hybrids.TryGetValue(m.Member.Name, out var hybrid)) return Inline(hybrid, [m.Expression!]);
+                if (Navigation(es, m.Member.Name) is { } nav) return nav;
                 throw Translator.Unsupported($"{es.Mapper.EntityType.Name}.{m.Member.Name} (not a mapped column or hybrid)");
             }
             case NewShape ns:
@@ -101,6 +112,8 @@ internal sealed class ExpressionTranslator
                 return new ScalarShape(new FuncNode("length", [sc.Node]), typeof(int));
             case ScalarShape sc when m.Member.Name == "Value" && Nullable.GetUnderlyingType(m.Expression!.Type) is not null:
                 return sc;
+            case RelationShape rs:
+                return RelationMember(rs, m);
             case ScalarShape sc when m.Member.Name == "HasValue":
                 return new ScalarShape(new PostfixNode(sc.Node, " IS NOT NULL"), typeof(bool));
             default:
@@ -241,6 +254,8 @@ internal sealed class ExpressionTranslator
         if (mc.Object is not null && !m.IsStatic && MapperRegistry.Find(mc.Object.Type) is { } hm && hm.Hybrids.TryGetValue(name, out var hybrid))
             return Inline(hybrid, [mc.Object, .. mc.Arguments]);
 
+        if (RelationCall(mc) is { } related) return related;
+
         if (declaring == typeof(OrmFunctions))
         {
             switch (name)
@@ -365,6 +380,25 @@ internal sealed class ExpressionTranslator
         if (e is MethodCallExpression { Method.Name: "op_Implicit" } imp && imp.Arguments.Count == 1) return Evaluate(imp.Arguments[0]);
         if (e is UnaryExpression { NodeType: ExpressionType.Convert } cv && cv.Type.Name.StartsWith("ReadOnlySpan", StringComparison.Ordinal)) return Evaluate(cv.Operand);
         return Evaluate(e);
+    }
+
+    /// <summary>A constant or a member chain over one (or a static member), possibly lifted to nullable or widened.</summary>
+    internal static bool IsPlainCapture(Expression e)
+    {
+        while (e is UnaryExpression { NodeType: ExpressionType.Convert } cv && IsExactConversion(cv.Operand.Type, cv.Type)) e = cv.Operand;
+        while (e is MemberExpression { Expression: { } inner }) e = inner;
+        return e is ConstantExpression or MemberExpression { Expression: null };
+    }
+
+    private static bool IsExactConversion(Type from, Type to)
+    {
+        if (Nullable.GetUnderlyingType(to) is { } u) to = u;
+        if (from == to) return true;
+        if (from == typeof(int)) return to == typeof(long) || to == typeof(double) || to == typeof(decimal);
+        if (from == typeof(short)) return to == typeof(int) || to == typeof(long) || to == typeof(double) || to == typeof(decimal);
+        if (from == typeof(long)) return to == typeof(decimal);
+        if (from == typeof(float)) return to == typeof(double);
+        return false;
     }
 
     /// <summary>A Query&lt;T&gt; referenced by a lambda (SelectMany source), or null.</summary>

@@ -19,14 +19,17 @@ public sealed partial class Query<T>
     private DbRunner Runner() => Session.RunnerFor(RootMapper);
 
     /// <summary>The SELECT list for the element shape plus its reader (grouped enumeration handled separately).</summary>
-    private (SelectModel Model, Func<DbDataReader, Session?, T> Read) Plan()
+    private (SelectModel Model, Func<DbDataReader, Session?, T> Read) Plan() => Plan(out _);
+
+    private (SelectModel Model, Func<DbDataReader, Session?, T> Read) Plan(out Shape shape)
     {
         var t = Translated();
+        shape = t.Shape;
         var model = t.Model;
         if (t.Shape is GroupingShape g && model.Columns.Count == 0)
             return GroupedPlan(model, g);
         if (model.Columns.Count == 0) Translator.Project(model, t.Shape);
-        return (model, Materializer.Build<T>(t.Shape));
+        return (model, Relationships.EagerLoader.Prepare(model, t.Shape, Node, Materializer.Build<T>(t.Shape)));
     }
 
     /// <summary>
@@ -76,22 +79,28 @@ public sealed partial class Query<T>
         return w.Sb.ToString();
     }
 
-    private List<TR> Run<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read)
+    private List<TR> Run<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, int maxRows = int.MaxValue)
     {
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var sql = Render(model, runner.Dialect, out var args);
-        var tracked = Node.NoTracking ? null : Session;
-        var list = new List<TR>();
-        using (var r = runner.ExecuteReader(sql, CollectionsMarshal.AsSpan(args)))
-        {
-            while (r.Read()) list.Add(read(r, tracked));
-        }
-        return list;
+        return RunSql(runner, sql, CollectionsMarshal.AsSpan(args), read, maxRows, model);
     }
 
-    private async Task<List<TR>> RunAsync<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, CancellationToken ct)
+    private List<TR> RunSql<TR>(DbRunner runner, string sql, ReadOnlySpan<object?> args, Func<DbDataReader, Session?, TR> read, int maxRows, SelectModel? model = null)
     {
+        var tracked = Node.NoTracking ? null : Session;
+        var list = new List<TR>();
+        using (var r = runner.ExecuteReader(sql, args))
+        {
+            while (list.Count < maxRows && r.Read()) list.Add(read(r, tracked));
+        }
+        return tracked is null || model is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
+    }
+
+    private async Task<List<TR>> RunAsync<TR>(SelectModel model, Func<DbDataReader, Session?, TR> read, CancellationToken ct, int maxRows = int.MaxValue)
+    {
+        ct.ThrowIfCancellationRequested();
         Session.Autoflush();
         var runner = Session.Begin(Runner());
         var sql = Render(model, runner.Dialect, out var args);
@@ -99,9 +108,9 @@ public sealed partial class Query<T>
         var list = new List<TR>();
         await using (var r = await runner.ExecuteReaderAsync(sql, args.ToArray(), ct).ConfigureAwait(false))
         {
-            while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(read(r, tracked));
+            while (list.Count < maxRows && await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(read(r, tracked));
         }
-        return list;
+        return tracked is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
     }
 
     private List<T> Execute(SelectModel model, Func<DbDataReader, Session?, T> read)
@@ -159,9 +168,63 @@ public sealed partial class Query<T>
 
     // ------------------------------------------------------------------ lists
 
+    /// <summary>
+    /// Runs the query through the plan cache (see <see cref="PlanCache"/>); null when its structure cannot be
+    /// cached, and the caller translates it.
+    /// </summary>
+    private List<T>? TryRunCached(int maxRows)
+    {
+        if (IsGrouped || Relationships.EagerLoader.Involved(Node) || !PlanCache.TryKey(Node, typeof(T), "", out var key, out var values, Env)) return null;
+        Session.Autoflush();
+        var runner = Session.Begin(Runner());
+        var found = PlanCache.Find(key, runner.Dialect);
+        if (ReferenceEquals(found, PlanCache.NotCacheable)) return null;
+        var plan = found as CachedPlan<T> ?? BuildPlan(key, runner.Dialect, values);
+        if (plan is null) return null;
+        return RunSql(runner, plan.Sql, plan.Bind(values), plan.Read, maxRows);
+    }
+
+    private CachedPlan<T>? BuildPlan(string key, OrmDialect dialect, List<object> values)
+    {
+        CachedPlan<T>? plan = null;
+        try
+        {
+            var bound = Env is null ? this : Unbound();
+            ExpressionTranslator.ComputedValues = 0;
+            var (model, read) = bound.Plan(out var shape);
+            if (!HasClientValue(shape) && ExpressionTranslator.ComputedValues == 0)
+            {
+                var sql = Render(model, dialect, out var real);
+                var qa = new Query<T>(Session, PlanCache.Probe(Node, 0, values.Count, Env));
+                var sqlA = qa.Render(qa.Plan().Model, dialect, out var a);
+                var qb = new Query<T>(Session, PlanCache.Probe(Node, 1, values.Count, Env));
+                var sqlB = qb.Render(qb.Plan().Model, dialect, out var b);
+                if (sql == sqlA && sql == sqlB && CachedPlan<T>.Match(real, a, b, values, values.Count) is { } args)
+                    plan = new CachedPlan<T>(sql, args, read);
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or InvalidCastException or FormatException or OverflowException or System.Reflection.TargetInvocationException)
+        {
+            // the normal path translates again and reports the problem
+        }
+        PlanCache.Store(key, dialect, (object?)plan ?? PlanCache.NotCacheable);
+        return plan;
+    }
+
+    /// <summary>A projection holding a client value (constant or captured) is compiled with that value: not reusable.</summary>
+    private static bool HasClientValue(Shape shape) => shape switch
+    {
+        ValueShape => true,
+        NewShape n => n.Arguments.Any(HasClientValue),
+        GroupingShape g => HasClientValue(g.Key) || HasClientValue(g.Element),
+        _ => false,
+    };
+
     /// <summary>Runs the query and returns every element.</summary>
     public List<T> ToList()
     {
+        if (TryRunCached(int.MaxValue) is { } cached) return cached;
+        if (Env is not null) return Unbound().ToList();
         var (model, read) = Plan();
         return Execute(model, read);
     }
@@ -257,8 +320,29 @@ public sealed partial class Query<T>
 
     private List<T> Limited(int n)
     {
-        var (model, read) = Take(n).Plan();
+        var q = Take(n);
+        if (q.TryRunCached(int.MaxValue) is { } cached) return cached;
+        if (Env is not null) return Unbound().Limited(n);
+        var (model, read) = q.Plan();
         return Execute(model, read);
+    }
+
+    /// <summary>
+    /// Single/SingleOrDefault: like SQLAlchemy's <c>one()</c> the SQL has no LIMIT (the statement sequence matches
+    /// the reference); reading stops after a second row, which is all the check needs.
+    /// </summary>
+    private List<T> AtMostTwo()
+    {
+        if (TryRunCached(2) is { } cached) return cached;
+        if (Env is not null) return Unbound().AtMostTwo();
+        var (model, read) = Plan();
+        return IsGrouped ? Regroup(Run(model, read)) : Run(model, read, 2);
+    }
+
+    private async Task<List<T>> AtMostTwoAsync(CancellationToken ct)
+    {
+        var (model, read) = Plan();
+        return IsGrouped ? Regroup(await RunAsync(model, read, ct).ConfigureAwait(false)) : await RunAsync(model, read, ct, 2).ConfigureAwait(false);
     }
 
     /// <summary>The first element (LIMIT 1); <see cref="NoResultException"/> when there is none.</summary>
@@ -281,10 +365,10 @@ public sealed partial class Query<T>
     /// <summary>The first element matching <paramref name="predicate"/> or default.</summary>
     public T? FirstOrDefault(Expression<Func<T, bool>> predicate) => Where(predicate).FirstOrDefault();
 
-    /// <summary>The only element; <see cref="NoResultException"/> or <see cref="MultipleResultsException"/> otherwise.</summary>
+    /// <summary>The only element (no LIMIT, as SQLAlchemy's <c>one()</c>); <see cref="NoResultException"/> or <see cref="MultipleResultsException"/> otherwise.</summary>
     public T Single()
     {
-        var l = Limited(2);
+        var l = AtMostTwo();
         if (l.Count == 0) throw new NoResultException("No row was found when one was required");
         if (l.Count > 1) throw new MultipleResultsException("Multiple rows were found when exactly one was required");
         return l[0];
@@ -296,7 +380,7 @@ public sealed partial class Query<T>
     /// <summary>The only element or default; <see cref="MultipleResultsException"/> when several.</summary>
     public T? SingleOrDefault()
     {
-        var l = Limited(2);
+        var l = AtMostTwo();
         if (l.Count > 1) throw new MultipleResultsException("Multiple rows were found when exactly one was required");
         return l.Count == 1 ? l[0] : default;
     }
@@ -323,8 +407,7 @@ public sealed partial class Query<T>
     /// <summary>Async twin of <see cref="Single()"/>.</summary>
     public async Task<T> SingleAsync(CancellationToken ct = default)
     {
-        var (model, read) = Take(2).Plan();
-        var l = await RunAsync(model, read, ct).ConfigureAwait(false);
+        var l = await AtMostTwoAsync(ct).ConfigureAwait(false);
         if (l.Count == 0) throw new NoResultException("No row was found when one was required");
         if (l.Count > 1) throw new MultipleResultsException("Multiple rows were found when exactly one was required");
         return l[0];
@@ -333,8 +416,7 @@ public sealed partial class Query<T>
     /// <summary>Async twin of <see cref="SingleOrDefault()"/>.</summary>
     public async Task<T?> SingleOrDefaultAsync(CancellationToken ct = default)
     {
-        var (model, read) = Take(2).Plan();
-        var l = await RunAsync(model, read, ct).ConfigureAwait(false);
+        var l = await AtMostTwoAsync(ct).ConfigureAwait(false);
         if (l.Count > 1) throw new MultipleResultsException("Multiple rows were found when exactly one was required");
         return l.Count == 1 ? l[0] : default;
     }

@@ -24,10 +24,21 @@ public sealed partial class Query<T> : IQueryInternal
     Session IQueryInternal.Session => Session;
     QueryNode IQueryInternal.Node => Node;
     Type IQueryInternal.ElementType => typeof(T);
+    IQueryInternal IQueryInternal.WithNode(QueryNode node) => new Query<T>(Session, node);
+    IQueryInternal IQueryInternal.Rebind(Session session, IReadOnlyDictionary<ParameterExpression, object?>? env) => new Query<T>(session, Node) { Env = env };
+
+    /// <summary>
+    /// Values of a compiled query's parameters, which its lambdas reference directly (see <see cref="CompiledQuery"/>);
+    /// null for ordinary queries.
+    /// </summary>
+    internal IReadOnlyDictionary<ParameterExpression, object?>? Env { get; init; }
+
+    /// <summary>This query with the compiled query's parameters replaced by constants (for the uncached paths).</summary>
+    private Query<T> Unbound() => new(Session, PlanCache.Bind(Node, Env!));
 
     private Query<TR> Next<TR>(QueryOp op, LambdaExpression? l1 = null, LambdaExpression? l2 = null, LambdaExpression? l3 = null,
         IQueryInternal? other = null, int count = 0, string? text = null, IReadOnlyList<EntityMapper>? of = null, Delegate? factory = null) =>
-        new(Session, new QueryNode { Op = op, Parent = Node, L1 = l1, L2 = l2, L3 = l3, Other = other, Count = count, Text = text, Of = of, Factory = factory });
+        new(Session, new QueryNode { Op = op, Parent = Node, L1 = l1, L2 = l2, L3 = l3, Other = other, Count = count, Text = text, Of = of, Factory = factory }) { Env = Env };
 
     /// <summary>Filters rows (SQL WHERE; after GroupBy: HAVING).</summary>
     public Query<T> Where(Expression<Func<T, bool>> predicate) => Next<T>(QueryOp.Where, predicate);

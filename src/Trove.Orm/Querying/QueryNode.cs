@@ -5,7 +5,7 @@ namespace Trove.Orm.Querying;
 internal enum QueryOp
 {
     Root, Where, Select, OrderBy, OrderByDescending, ThenBy, ThenByDescending, Skip, Take, Distinct,
-    GroupBy, Join, SelectMany, Union, Concat, AsNoTracking, ForUpdate,
+    GroupBy, Join, SelectMany, Union, Concat, AsNoTracking, ForUpdate, Include,
 }
 
 /// <summary>One operator applied to a query; queries are immutable chains of these (shared prefixes).</summary>
@@ -23,6 +23,8 @@ internal sealed class QueryNode
     public IReadOnlyList<EntityMapper>? Of { get; init; }
     /// <summary>GroupBy: builds an IGrouping of the statically known key/element types (no MakeGenericType).</summary>
     public Delegate? Factory { get; init; }
+    /// <summary>Include: the eager-loading path it adds (see Relationships/EagerLoader).</summary>
+    public object? Include { get; init; }
 
     public QueryNode Root
     {
@@ -50,4 +52,8 @@ internal interface IQueryInternal
     Session Session { get; }
     QueryNode Node { get; }
     Type ElementType { get; }
+    /// <summary>The same query type over another chain (the plan cache's probe copies).</summary>
+    IQueryInternal WithNode(QueryNode node);
+    /// <summary>The same chain in another session with a compiled query's parameter values.</summary>
+    IQueryInternal Rebind(Session session, IReadOnlyDictionary<ParameterExpression, object?>? env);
 }

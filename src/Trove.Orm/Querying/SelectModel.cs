@@ -5,6 +5,8 @@ internal sealed class FromItem
 {
     public EntityMapper? Mapper;
     public SelectModel? Derived;
+    /// <summary>A table without a mapper (a relationship's secondary table).</summary>
+    public string? Table;
     public string Qualifier = "";
     /// <summary>Null: comma-separated (cross join); otherwise the ON condition.</summary>
     public SqlNode? On;
@@ -80,10 +82,11 @@ internal sealed class SelectModel
             {
                 var f = From[i];
                 if (i > 0) w.Append(f.IsJoin ? (f.Outer ? " LEFT OUTER JOIN " : " JOIN ") : ", ");
-                if (f.Mapper is not null)
+                if (f.Mapper is not null || f.Table is not null)
                 {
-                    w.Ident(f.Mapper.TableName);
-                    if (f.Qualifier != f.Mapper.TableName) { w.Append(" AS "); w.Ident(f.Qualifier); }
+                    var table = f.Mapper?.TableName ?? f.Table!;
+                    w.Ident(table);
+                    if (f.Qualifier != table) { w.Append(" AS "); w.Ident(f.Qualifier); }
                 }
                 else
                 {

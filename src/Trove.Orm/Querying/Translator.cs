@@ -114,6 +114,9 @@ internal sealed partial class Translator
             }
             case QueryOp.AsNoTracking:
                 break;
+            case QueryOp.Include:
+                ApplyRelationJoin(node);
+                break;
             case QueryOp.ForUpdate:
                 Model.ForUpdate = node.Text;
                 Model.ForUpdateOf = node.Of;

@@ -27,7 +27,7 @@ public enum InstanceStatus
 /// Not thread-safe, like the session that owns it.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public abstract class InstanceState
+public abstract partial class InstanceState
 {
     /// <summary>Columns to load on next access (expired or never loaded).</summary>
     public ulong Unloaded;

@@ -90,6 +90,7 @@ public sealed partial class Session
         var mapper = MapperOf(instance);
         var src = instance._troveState;
         if (src is not null && ReferenceEquals(src.Session, this)) return instance;
+        if (MergedAlready(instance) is { } done) return (T)done;
         var assigned = src is null ? instance._troveAssigned : (mapper.AllColumns & ~src.Unloaded);
         var tmp = src ?? mapper.NewState(instance);
         var keyKnown = true;
@@ -126,9 +127,11 @@ public sealed partial class Session
             var fresh = mapper.CreateObject();
             CopyColumns(mapper, instance, src, fresh, assigned);
             Add(fresh);
+            MergeRelationships(instance, fresh);
             return (T)(object)fresh;
         }
         CopyColumns(mapper, instance, src, target.Entity, assigned & ~KeyMask(mapper));
+        MergeRelationships(instance, target.Entity);
         return (T)(object)target.Entity;
     }
 

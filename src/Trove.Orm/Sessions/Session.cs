@@ -141,12 +141,14 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
             state.Status = InstanceStatus.Persistent;
             state.CompareOnSet = true;
             if (state.Modified != 0 && !state.InDirty) { state.InDirty = true; _dirty.Add(state); }
+            OnAttached(state);
             return;
         }
         state.Status = InstanceStatus.Pending;
         state.Sequence = ++_sequence;
         _new.Add(state);
         NestedTrack(state, added: true);
+        OnAttached(state);
     }
 
     /// <summary>Adds several instances.</summary>
@@ -220,6 +222,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         var s = Entity(instance)._troveState;
         if (s is null || !ReferenceEquals(s.Session, this))
             throw new InvalidInstanceStateException($"Instance {MapperOf(instance).Describe(s ?? MapperOf(instance).NewState(Entity(instance)))} is not present in this Session");
+        ExpungeCascade(s);
         ExpungeState(s);
     }
 
@@ -274,11 +277,13 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
             foreach (var a in attributes)
                 bits |= (mapper.FindByProperty(a) ?? throw new KeyNotFoundException($"'{mapper.EntityType.Name}' has no mapped attribute '{a}'")).Bit;
         ExpireState(s, bits);
+        if (attributes.Length == 0) ExpireCascade(s);
     }
 
     internal static void ExpireState(InstanceState s, ulong bits)
     {
         if (s.Status == InstanceStatus.Pending) return;
+        if (bits == s.Mapper.AllColumns) s.RelLoaded = 0;
         s.Unloaded |= bits;
         s.Modified &= ~bits;
     }
@@ -327,7 +332,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     internal void Autoflush()
     {
         CheckUsable();
-        if (Options.AutoFlush && _noAutoflush == 0 && !_flushing && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0)) Flush();
+        if (Options.AutoFlush && _noAutoflush == 0 && !_flushing && (_new.Count > 0 || _dirty.Count > 0 || _deleted.Count > 0 || HasRelationWork)) Flush();
     }
 
     // ---------------------------------------------------------------- dispose

@@ -16,15 +16,20 @@ public sealed partial class Session
     public void Flush()
     {
         CheckUsable();
-        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0) return;
+        if (_new.Count == 0 && _dirty.Count == 0 && _deleted.Count == 0 && !HasRelationWork) return;
         var inserted = new List<InstanceState>(_new.Count);
         var deleted = new List<InstanceState>(_deleted.Count);
         _flushing = true;
         try
         {
+            PrepareRelationships();
             var order = FlushOrder();
             foreach (var mapper in order) InsertAll(mapper, inserted);
-            UpdateAll();
+            BeforeUpdates();
+            // per table in dependency order; rows in key order, equal SET lists on one prepared command
+            if (_dirty.Count > 0)
+                foreach (var mapper in DependencySort(_dirty.Select(d => d.Mapper).Distinct())) UpdateAll(mapper);
+            FlushLinkRows();
             for (var i = order.Count - 1; i >= 0; i--) DeleteAll(order[i], deleted);
         }
         catch (Exception e)
@@ -106,10 +111,15 @@ public sealed partial class Session
             if (c.ServerDefault is not null) serverDefaults |= c.Bit;
         }
         var version = mapper.VersionColumn;
+        Trove.Sql.PreparedCommand? cmd = null;
+        string? sql = null;
+        ulong cmdMask = 0;
+        var cmdReturning = false;
         foreach (var s in _new)
         {
             if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
             runner ??= Begin(RunnerFor(mapper));
+            BeforeInsert(s);
             var entity = s.Entity;
             var assigned = s.Modified;
             // a default fills a never-assigned column: write it into the instance so it reads as what was stored
@@ -129,26 +139,30 @@ public sealed partial class Session
             var needKey = autoinc & ~assigned;
             mask &= ~needKey;
             var returning = needKey != 0;
-            var sql = Statements.Insert(mapper, runner.Dialect, mask, returning);
-            var n = System.Numerics.BitOperations.PopCount(mask);
-            var args = Args(n);
+            // consecutive rows usually share a column set: keep that statement's prepared command at hand
+            if (cmd is null || mask != cmdMask || returning != cmdReturning)
+            {
+                sql = Statements.Insert(mapper, runner.Dialect, mask, returning);
+                cmd = runner.Command(sql);
+                cmdMask = mask;
+                cmdReturning = returning;
+            }
             s.Loading = true;
             try
             {
-                var k = 0;
-                for (var i = 0; i < cols.Count; i++)
-                    if ((mask & (1UL << i)) != 0) args[k++] = mapper.GetDbValue(entity, i);
-                if (returning)
+                if (cmd is not null && !cmd.IsBusy)
                 {
-                    using var r = runner.ExecuteReader(sql, args);
-                    if (r.Read())
-                    {
-                        var ord = 0;
-                        for (var i = 0; i < cols.Count; i++)
-                            if ((needKey & (1UL << i)) != 0) mapper.ReadColumn(entity, i, r, ord++);
-                    }
+                    var k = 0;
+                    for (var i = 0; i < cols.Count; i++)
+                        if ((mask & (1UL << i)) != 0) cmd.Set(k++, mapper.GetDbValue(entity, i));
+                    if (returning) ReadKeys(mapper, entity, needKey, cmd.ExecuteReader());
+                    else cmd.ExecuteNonQuery();
                 }
-                else runner.ExecuteNonQuery(sql, args);
+                else if (returning)
+                {
+                    ReadKeys(mapper, entity, needKey, runner.ExecuteReader(sql!, InsertArgs(mapper, entity, mask)));
+                }
+                else runner.ExecuteNonQuery(sql!, InsertArgs(mapper, entity, mask));
             }
             finally { s.Loading = false; }
             mapper.TryComputeKey(s);
@@ -162,15 +176,44 @@ public sealed partial class Session
         }
     }
 
-    private void UpdateAll()
+    private Span<object?> InsertArgs(EntityMapper mapper, DeclarativeBase entity, ulong mask)
     {
+        var args = Args(System.Numerics.BitOperations.PopCount(mask));
+        var k = 0;
+        for (var i = 0; i < mapper.Columns.Count; i++)
+            if ((mask & (1UL << i)) != 0) args[k++] = mapper.GetDbValue(entity, i);
+        return args;
+    }
+
+    private static void ReadKeys(EntityMapper mapper, DeclarativeBase entity, ulong needKey, System.Data.Common.DbDataReader reader)
+    {
+        using var r = reader;
+        if (!r.Read()) return;
+        var ord = 0;
+        for (var i = 0; i < mapper.Columns.Count; i++)
+            if ((needKey & (1UL << i)) != 0) mapper.ReadColumn(entity, i, r, ord++);
+    }
+
+    /// <summary>
+    /// UPDATEs of one table's changed instances in primary-key order (SQLAlchemy sorts persistent states by key);
+    /// consecutive rows with the same SET columns run on one prepared command (SQLAlchemy's executemany).
+    /// </summary>
+    private void UpdateAll(EntityMapper mapper)
+    {
+        List<InstanceState>? rows = null;
         foreach (var s in _dirty)
+            if (ReferenceEquals(s.Mapper, mapper) && s.Modified != 0 && s.Status == InstanceStatus.Persistent) (rows ??= []).Add(s);
+        if (rows is null) return;
+        if (rows.Count > 1) SortByKey(rows);
+        var runner = Begin(RunnerFor(mapper));
+        var version = mapper.VersionColumn;
+        var cols = mapper.Columns;
+        Trove.Sql.PreparedCommand? cmd = null;
+        string? sql = null;
+        ulong cmdMask = 0;
+        foreach (var s in rows)
         {
-            if (s.Modified == 0 || s.Status != InstanceStatus.Persistent) continue;
-            var mapper = s.Mapper;
-            var runner = Begin(RunnerFor(mapper));
             var entity = s.Entity;
-            var version = mapper.VersionColumn;
             // the WHERE needs the current version (and key) of an expired instance: load them first
             if (version >= 0 && (s.Unloaded & (1UL << version)) != 0) LoadUnloaded(s);
             var mask = s.Modified;
@@ -183,18 +226,25 @@ public sealed partial class Session
                     oldVersion = mapper.GetValue(entity, version);
                     mask |= 1UL << version;
                 }
-                var sql = Statements.Update(mapper, runner.Dialect, mask);
+                if (sql is null || mask != cmdMask)
+                {
+                    sql = Statements.Update(mapper, runner.Dialect, mask);
+                    cmd = runner.Command(sql);
+                    cmdMask = mask;
+                }
                 var n = System.Numerics.BitOperations.PopCount(mask) + mapper.KeyColumns.Length + (version >= 0 ? 1 : 0);
                 var args = Args(n);
                 var k = 0;
-                for (var i = 0; i < mapper.Columns.Count; i++)
+                for (var i = 0; i < cols.Count; i++)
                 {
                     if ((mask & (1UL << i)) == 0) continue;
                     args[k++] = i == version ? Convert.ToInt64(oldVersion) + 1 : mapper.GetDbValue(entity, i);
                 }
                 foreach (var ki in mapper.KeyColumns) args[k++] = mapper.GetDbValue(entity, ki);
                 if (version >= 0) args[k] = oldVersion;
-                var matched = runner.ExecuteNonQuery(sql, args);
+                var matched = cmd is not null && !cmd.IsBusy
+                    ? Internal.DbRunner.Bound(cmd, args).ExecuteNonQuery()
+                    : runner.ExecuteNonQuery(sql, args);
                 if (matched != 1)
                 {
                     throw new StaleDataException(
@@ -206,6 +256,25 @@ public sealed partial class Session
             finally { s.Loading = false; }
             s.Modified = 0;
         }
+    }
+
+    /// <summary>Orders by primary key when the key values compare (numbers, strings); otherwise keeps add order.</summary>
+    private static void SortByKey(List<InstanceState> rows)
+    {
+        foreach (var s in rows)
+            if (s.BoxedKey is not IComparable) return;
+        var keyed = rows.Select((s, i) => (s, i)).ToList();
+        try
+        {
+            keyed.Sort((a, b) =>
+            {
+                var c = ((IComparable)a.s.BoxedKey!).CompareTo(b.s.BoxedKey);
+                return c != 0 ? c : a.i.CompareTo(b.i);
+            });
+        }
+        catch (ArgumentException) { return; }
+        catch (InvalidOperationException) { return; }
+        for (var i = 0; i < rows.Count; i++) rows[i] = keyed[i].s;
     }
 
     private void DeleteAll(EntityMapper mapper, List<InstanceState> deleted)

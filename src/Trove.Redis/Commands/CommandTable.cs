@@ -51,7 +51,11 @@ public sealed class CommandDef
     {
         Id = id; Name = name; Arity = arity; Flags = flags; FirstKey = firstKey; LastKey = lastKey; Step = step;
         Handler = handler; Group = group; Summary = summary;
+        UpperName = Encoding.ASCII.GetBytes(name.ToUpperInvariant());
     }
+
+    /// <summary>The name in upper case ASCII, to match a client's command name without a table lookup.</summary>
+    internal byte[] UpperName { get; }
 
     /// <summary>The command's id.</summary>
     public RespCommand Id { get; }

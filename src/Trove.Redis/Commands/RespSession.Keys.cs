@@ -12,8 +12,8 @@ public sealed partial class RespSession
         const F W = F.Write, R = F.ReadOnly;
         t.Add(RespCommand.DEL, -2, W, 1, -1, 1, static s => s.Del(), "generic", "Deletes one or more keys.");
         t.Add(RespCommand.UNLINK, -2, W | F.Fast, 1, -1, 1, static s => s.Del(), "generic", "Asynchronously deletes one or more keys.");
-        t.Add(RespCommand.EXISTS, -2, R | F.Fast, 1, -1, 1, static s => s.ExistsCmd(), "generic", "Determines whether one or more keys exist.");
-        t.Add(RespCommand.TOUCH, -2, R | F.Fast, 1, -1, 1, static s => s.ExistsCmd(), "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.");
+        t.Add(RespCommand.EXISTS, -2, R | F.Fast, 1, -1, 1, static s => s.ExistsCmd(touch: false), "generic", "Determines whether one or more keys exist.");
+        t.Add(RespCommand.TOUCH, -2, R | F.Fast, 1, -1, 1, static s => s.ExistsCmd(touch: true), "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.");
         t.Add(RespCommand.KEYS, 2, R, 0, 0, 0, static s => s.KeysCmd(), "generic", "Returns all key names that match a pattern.");
         t.Add(RespCommand.EXPIRE, -3, W | F.Fast, 1, 1, 1, static s => s.ExpireCmd(1000, false), "generic", "Sets the expiration time of a key in seconds.");
         t.Add(RespCommand.PEXPIRE, -3, W | F.Fast, 1, 1, 1, static s => s.ExpireCmd(1, false), "generic", "Sets the expiration time of a key in milliseconds.");
@@ -27,7 +27,7 @@ public sealed partial class RespSession
         t.Add(RespCommand.RENAME, 3, W, 1, 2, 1, static s => s.Rename(false), "generic", "Renames a key and overwrites the destination.");
         t.Add(RespCommand.RENAMENX, 3, W | F.Fast, 1, 2, 1, static s => s.Rename(true), "generic", "Renames a key only when the target key name doesn't exist.");
         t.Add(RespCommand.RANDOMKEY, 1, R, 0, 0, 0, static s => s.Writer.WriteBulkOrNull(s.Db.RandomKey()), "generic", "Returns a random key name from the database.");
-        t.Add(RespCommand.TYPE, 2, R | F.Fast, 1, 1, 1, static s => s.Writer.WriteSimple(RedisTypeNames.Name(RedisTypeNames.TypeOf(s.Db.Get(s.Args[1])))), "generic", "Determines the type of value stored at a key.");
+        t.Add(RespCommand.TYPE, 2, R | F.Fast, 1, 1, 1, static s => s.Writer.WriteSimple(RedisTypeNames.Name(RedisTypeNames.TypeOf(s.Db.Peek(s.Args[1])))), "generic", "Determines the type of value stored at a key.");
         t.Add(RespCommand.DBSIZE, 1, R | F.Fast, 0, 0, 0, static s => s.Writer.WriteInteger(s.Db.Count), "server", "Returns the number of keys in the database.");
         t.Add(RespCommand.FLUSHDB, -1, W, 0, 0, 0, static s => s.Flush(false), "server", "Removes all keys from the current database.");
         t.Add(RespCommand.FLUSHALL, -1, W, 0, 0, 0, static s => s.Flush(true), "server", "Removes all keys from all databases.");
@@ -52,11 +52,11 @@ public sealed partial class RespSession
         Writer.WriteInteger(n);
     }
 
-    private void ExistsCmd()
+    private void ExistsCmd(bool touch)
     {
         int n = 0;
         for (int i = 1; i < Args.Count; i++)
-            if (Db.Exists(Args[i])) n++;
+            if (touch ? Db.Touch(Args[i]) : Db.Exists(Args[i])) n++;
         Writer.WriteInteger(n);
     }
 
@@ -100,6 +100,7 @@ public sealed partial class RespSession
         // A time in the past deletes the key (Redis propagates it as DEL); 0 would mean "none" here.
         Db.SetExpire(Args[1], at <= 0 ? 1 : at);
         Dirty();
+        PropagateExpireAt(1, at <= 0 ? 1 : at);
         Writer.WriteInteger(1);
     }
 
@@ -310,7 +311,7 @@ public sealed partial class RespSession
             return;
         }
         if (Args.Count != 3) { WriteArityError("object|" + sub); return; }
-        var value = Db.Get(Args[2]);
+        var value = Db.Peek(Args[2]);
         if (value is null) { Writer.WriteNull(); return; }
         switch (sub)
         {
@@ -321,10 +322,12 @@ public sealed partial class RespSession
                 Writer.WriteInteger(value is byte[] v && ParseState.TryParseLong(v, out long n) && n is >= 0 and < 10000 ? int.MaxValue : 1);
                 break;
             case "idletime":
-                Writer.WriteInteger(0);
+                if (Keyspace.Lfu) Writer.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+                else Writer.WriteInteger(Db.AccessInfo(Args[2]));
                 break;
             default:
-                Writer.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+                if (!Keyspace.Lfu) Writer.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+                else Writer.WriteInteger(Db.AccessInfo(Args[2]));
                 break;
         }
     }

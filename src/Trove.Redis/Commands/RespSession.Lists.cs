@@ -336,7 +336,9 @@ public sealed partial class RespSession
             if (!TryLookup<RedisList>(firstKey + i, out var list)) return;
             if (list is null || list.Count == 0) continue;
             var key = Args.ToArray(firstKey + i);
-            WriteMPopReply(Writer, key, PopMany(Db, key, list, left, count));
+            var popped = PopMany(Db, key, list, left, count);
+            Propagate(Propagation.Pop(left), key, Propagation.Number(popped.Count));
+            WriteMPopReply(Writer, key, popped);
             return;
         }
         if (!blocking || InExec) { Writer.WriteNullArray(); return; }

@@ -53,6 +53,7 @@ public sealed partial class RespSession
             if (list is null || list.Count == 0) continue;
             var key = Args.ToArray(i);
             var popped = PopMany(Db, key, list, left, 1);
+            Propagate(Propagation.Pop(left), key);
             Writer.WriteArrayHeader(2);
             Writer.WriteBulk(key);
             Writer.WriteBulk(popped[0]);
@@ -88,6 +89,7 @@ public sealed partial class RespSession
         {
             var moved = TryMove(Db, source, destination, fromLeft, toLeft, out bool wrongType);
             if (wrongType) { WriteWrongType(); return; }
+            Propagate(Propagation.LMove, source, destination, Propagation.Side(fromLeft), Propagation.Side(toLeft));
             Writer.WriteBulk(moved!);
             return;
         }
@@ -151,5 +153,13 @@ public sealed partial class RespSession
             ServedKey = key;
             return true;
         }
+
+        /// <inheritdoc />
+        public override ReadOnlyMemory<byte>[] PropagatedCommand() => _kind switch
+        {
+            Kind.Move => [Propagation.LMove, ServedKey!, _destination!, Propagation.Side(_left), Propagation.Side(_toLeft)],
+            Kind.MPop => [Propagation.Pop(_left), ServedKey!, Propagation.Number(Elements!.Count)],
+            _ => [Propagation.Pop(_left), ServedKey!],
+        };
     }
 }

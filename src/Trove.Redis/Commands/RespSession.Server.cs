@@ -19,7 +19,7 @@ public sealed partial class RespSession
         t.Add(RespCommand.BGREWRITEAOF, 1, F.Admin | F.NoScript, 0, 0, 0, static s => s.Writer.WriteSimple("Background append only file rewriting started"), "server", "Asynchronously rewrites the append-only file to disk.");
         t.Add(RespCommand.SHUTDOWN, -1, F.Admin | F.NoScript | F.Loading | F.Stale | F.NoMulti, 0, 0, 0, static s => s.ShutdownCmd(), "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.");
         t.Add(RespCommand.ROLE, 1, F.NoScript | F.Loading | F.Stale | F.Fast, 0, 0, 0, static s => { s.Writer.WriteArrayHeader(3); s.Writer.WriteBulk("master"u8); s.Writer.WriteInteger(0); s.Writer.WriteArrayHeader(0); }, "server", "Returns the replication role.");
-        t.Add(RespCommand.WAIT, 3, F.NoScript, 0, 0, 0, static s => s.Writer.WriteInteger(0), "generic", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.");
+        t.Add(RespCommand.WAIT, 3, F.NoScript, 0, 0, 0, static s => s.WaitCmd(), "generic", "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.");
         t.Add(RespCommand.DEBUG, -2, F.Admin | F.NoScript | F.Loading | F.Stale, 0, 0, 0, static s => s.DebugCmd(), "server", "A container for debugging commands.");
         var cfg = t.Add(RespCommand.CONFIG, -2, F.Admin | F.NoScript | F.Loading | F.Stale, 0, 0, 0, static s => s.ConfigCmd(), "server", "A container for server configuration commands.");
         t.AddSub(cfg, "get", -3, F.Admin | F.NoScript | F.Loading | F.Stale, "Returns the effective values of configuration parameters.");
@@ -44,6 +44,20 @@ public sealed partial class RespSession
         Writer.WriteBulkLong(us % 1_000_000);
     }
 
+    /// <summary>
+    /// WAIT numreplicas timeout-ms: this server has no replicas, so 0 acknowledge; as Redis, it
+    /// replies at once when 0 replicas are asked for (or inside MULTI) and otherwise blocks the
+    /// client until the timeout (0 = forever) before replying 0.
+    /// </summary>
+    private void WaitCmd()
+    {
+        if (!Args.TryGetLong(2, out long timeoutMs)) { Writer.WriteError("ERR timeout is not an integer or out of range"u8); return; }
+        if (timeoutMs < 0) { Writer.WriteError(Errors.TimeoutNegative); return; }
+        if (!Args.TryGetLong(1, out long replicas)) { WriteNotInteger(); return; }
+        if (replicas <= 0 || InExec) { Writer.WriteInteger(0); return; }
+        BlockUntilTimeout(timeoutMs, static w => w.WriteInteger(0));
+    }
+
     private void ShutdownCmd()
     {
         for (int i = 1; i < Args.Count; i++)
@@ -63,9 +77,27 @@ public sealed partial class RespSession
             Thread.Sleep(TimeSpan.FromSeconds(Math.Min(secs, 30)));
             Writer.WriteOk();
         }
+        else if (Args.Is(1, "OBJECT"u8) && Args.Count == 3) DebugObject();
         else if (Args.Is(1, "SET-ACTIVE-EXPIRE"u8) || Args.Is(1, "QUICKLIST-PACKED-THRESHOLD"u8) || Args.Is(1, "JMAP"u8))
             Writer.WriteOk();
         else Writer.WriteError($"ERR unknown subcommand '{Args.GetString(1)}'. Try DEBUG HELP.");
+    }
+
+    /// <summary>
+    /// DEBUG OBJECT key: Redis's status line; the address is the key's hash, serializedlength the
+    /// value's size estimate, lru and lru_seconds_idle the key's access clock.
+    /// </summary>
+    private void DebugObject()
+    {
+        int slot = Db.PeekSlot(Args[2]);
+        if (slot < 0) { Writer.WriteError("ERR no such key"u8); return; }
+        var value = Db.Table.ValueAt(slot);
+        int clock = Db.Table.ClockAt(slot);
+        string encoding = value is RedisObject o ? o.Encoding : StringEncoding((byte[])value);
+        long size = value is byte[] b ? b.Length : ((RedisObject)value).EstimateSize();
+        long idle = Keyspace.Lfu ? 0 : AccessClock.IdleSeconds(clock, Keyspace.LruClock);
+        Writer.WriteSimple(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Value at:0x{(uint)KeyTable.HashOf(Args[2]):x8} refcount:1 encoding:{encoding} serializedlength:{size} lru:{clock} lru_seconds_idle:{idle}"));
     }
 
     private void ConfigCmd()
@@ -97,6 +129,7 @@ public sealed partial class RespSession
                 }
                 if (name.Equals("proto-max-bulk-len", StringComparison.OrdinalIgnoreCase)) _parser.MaxBulkLength = Server.Config.ProtoMaxBulkLen;
             }
+            Server.ApplyConfig();
             Writer.WriteOk();
         }
         else if (Args.Is(1, "RESETSTAT"u8) && Args.Count == 2)
@@ -222,8 +255,10 @@ public sealed partial class RespSession
             Field("rdb_bgsave_in_progress", 0);
             Field("rdb_last_save_time", Server.LastSave);
             Field("rdb_last_bgsave_status", "ok");
-            Field("aof_enabled", 0);
+            var aof = Server.AppendOnly;
+            Field("aof_enabled", aof is null ? 0 : 1);
             Field("aof_rewrite_in_progress", 0);
+            if (aof is not null) Field("aof_current_size", aof.Length);
         }
         if (Want("stats"))
         {

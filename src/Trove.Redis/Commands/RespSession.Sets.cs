@@ -129,6 +129,8 @@ public sealed partial class RespSession
             if (one is null) { Writer.WriteNull(); return; }
             var m = one.Pop(Random.Shared)!;
             AfterWrite(Args[1], one.Count, 1);
+            // A random choice: logged as the removal it made, so a replay removes the same member.
+            if (Keyspace.WriteLog is not null) Propagate(Propagation.SRem, Args.Memory(1), m);
             Writer.WriteBulk(m);
             return;
         }
@@ -143,8 +145,20 @@ public sealed partial class RespSession
             return;
         }
         Writer.WriteSetHeader(count);
-        for (long i = 0; i < count; i++) Writer.WriteBulk(set.Pop(Random.Shared)!);
+        var removed = Keyspace.WriteLog is not null ? new ReadOnlyMemory<byte>[count + 2] : null;
+        for (long i = 0; i < count; i++)
+        {
+            var m = set.Pop(Random.Shared)!;
+            if (removed is not null) removed[i + 2] = m;
+            Writer.WriteBulk(m);
+        }
         AfterWrite(Args[1], set.Count, count);
+        if (removed is not null)
+        {
+            removed[0] = Propagation.SRem;
+            removed[1] = Args.Memory(1);
+            Propagate(removed);
+        }
     }
 
     private void SRandMember()

@@ -164,7 +164,9 @@ public sealed partial class RespSession
             if (!TryLookup<RedisSortedSet>(firstKey + i, out var zset)) return;
             if (zset is null || zset.Count == 0) continue;
             var key = Args.ToArray(firstKey + i);
-            WriteZMPopReply(Writer, key, PopScored(Db, key, zset, !min, count));
+            var popped = PopScored(Db, key, zset, !min, count);
+            Propagate(Propagation.ZPop(!min), key, Propagation.Number(popped.Count));
+            WriteZMPopReply(Writer, key, popped);
             return;
         }
         if (!blocking || InExec) { Writer.WriteNullArray(); return; }
@@ -197,6 +199,7 @@ public sealed partial class RespSession
             if (zset is null || zset.Count == 0) continue;
             var key = Args.ToArray(i);
             var popped = PopScored(Db, key, zset, max, 1);
+            Propagate(Propagation.ZPop(max), key);
             WriteBZPopReply(Writer, key, popped[0]);
             return;
         }
@@ -241,5 +244,10 @@ public sealed partial class RespSession
             ServedKey = key;
             return true;
         }
+
+        /// <inheritdoc />
+        public override ReadOnlyMemory<byte>[] PropagatedCommand() => _count == 1
+            ? [Propagation.ZPop(_max), ServedKey!]
+            : [Propagation.ZPop(_max), ServedKey!, Propagation.Number(Popped!.Count)];
     }
 }

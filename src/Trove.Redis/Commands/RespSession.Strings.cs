@@ -81,6 +81,8 @@ public sealed partial class RespSession
         }
         Db.Set(Args[1], Args.ToArray(2), expireAt, keepTtl);
         Dirty();
+        if (expArg != 0 && Keyspace.WriteLog is not null)
+            Propagate(Propagation.Set, Args.Memory(1), Args.Memory(2), Propagation.PxAt, Propagation.Number(expireAt));
         if (get) Writer.WriteBulkOrNull(old); else Writer.WriteOk();
     }
 
@@ -111,6 +113,8 @@ public sealed partial class RespSession
         if (!TryGetExpireAt(2, unit, false, out long at)) return;
         Db.Set(Args[1], Args.ToArray(3), at);
         Dirty();
+        if (Keyspace.WriteLog is not null)
+            Propagate(Propagation.Set, Args.Memory(1), Args.Memory(3), Propagation.PxAt, Propagation.Number(at));
         Writer.WriteOk();
     }
 
@@ -148,8 +152,8 @@ public sealed partial class RespSession
         if (!TryGetString(1, out var v)) return;
         if (v is not null)
         {
-            if (at > 0) { Db.SetExpire(Args[1], at); Dirty(); }
-            else if (persist && Db.GetExpire(Args[1]) > 0) { Db.SetExpire(Args[1], 0); Dirty(); }
+            if (at > 0) { Db.SetExpire(Args[1], at); Dirty(); PropagateExpireAt(1, at); }
+            else if (persist && Db.GetExpire(Args[1]) > 0) { Db.SetExpire(Args[1], 0); Dirty(); Propagate(Propagation.Persist, Args.Memory(1)); }
         }
         Writer.WriteBulkOrNull(v);
     }
@@ -263,16 +267,24 @@ public sealed partial class RespSession
             if (by == long.MinValue) { Writer.WriteError("ERR decrement would overflow"); return; }
             by = -by;
         }
-        if (!TryGetString(1, out var v)) return;
+        // One lookup for the read and the write (the key is hashed once).
+        int slot = Db.FindSlot(Args[1]);
         long cur = 0;
-        if (v is not null && !ParseState.TryParseLong(v, out cur)) { WriteNotInteger(); return; }
+        if (slot >= 0)
+        {
+            Keyspace.KeyspaceHits++;
+            if (Db.Table.ValueAt(slot) is not byte[] v) { WriteWrongType(); return; }
+            if (!ParseState.TryParseLong(v, out cur)) { WriteNotInteger(); return; }
+        }
+        else Keyspace.KeyspaceMisses++;
         if ((by > 0 && cur > long.MaxValue - by) || (by < 0 && cur < long.MinValue - by))
         {
             Writer.WriteError(Errors.Overflow);
             return;
         }
         long result = cur + by;
-        Db.Set(Args[1], RedisNumbers.LongToBytes(result), keepTtl: true);
+        if (slot >= 0) Db.ReplaceAt(slot, Args[1], RedisNumbers.LongToBytes(result));
+        else Db.Set(Args[1], RedisNumbers.LongToBytes(result));
         Dirty();
         Writer.WriteInteger(result);
     }

@@ -110,7 +110,10 @@ public sealed partial class RespSession : IKeyWatcher
     public CommandDef? Current { get; private set; }
 
     /// <summary>True while EXEC runs queued commands: blocking commands must not block then.</summary>
-    public bool InExec { get; private set; }
+    public bool InExec { get => _inExec || _loading; private set => _inExec = value; }
+
+    private bool _inExec;
+    private bool _loading;
 
     /// <summary>CLIENT SETNAME.</summary>
     public string? Name { get; set; }
@@ -231,6 +234,7 @@ public sealed partial class RespSession : IKeyWatcher
         int pos = 0;
         lock (Keyspace.Sync)
         {
+            Keyspace.RefreshClock();
             while (true)
             {
                 int start = pos;
@@ -245,12 +249,16 @@ public sealed partial class RespSession : IKeyWatcher
                 }
                 if (Args.Count == 0) continue;
                 Execute();
-                if (_closing || _blocked is not null || Writer.Pending > OutputHighWater)
+                // The event loop bounds output per call (LoopOutput.IsFull): stop there and it passes
+                // the rest of the input again once the client has taken the replies.
+                if (_closing || _blocked is not null || Writer.Pending > (_loop is null ? OutputHighWater : LoopOutputLimit - 1))
                 {
                     _stalled = true;
                     break;
                 }
             }
+            // Before the replies go out: an acknowledged write is in the log.
+            Keyspace.WriteLog?.Flush();
         }
         return pos;
     }
@@ -260,7 +268,13 @@ public sealed partial class RespSession : IKeyWatcher
     {
         _connection?.CountCommands();
         _server.CommandsProcessed++;
-        var def = s_table.Find(Args[0]);
+        // Clients repeat commands (a pipeline of SETs): try the last one before the table.
+        var def = _lastDef;
+        if (def is null || !ParseState.EqualsUpper(Args[0], def.UpperName))
+        {
+            def = s_table.Find(Args[0]);
+            if (def is not null) _lastDef = def;
+        }
         if (def is null)
         {
             FlagTransaction();
@@ -303,7 +317,31 @@ public sealed partial class RespSession : IKeyWatcher
         def.Calls++;
         def.Handler(this);
         // EXEC logs its queued commands one by one through this same path.
-        if (Keyspace.Dirty != dirty && (def.Flags & CommandFlags.NoMulti) == 0 && Keyspace.WriteLog is { } log) log.Append(Db.Index, Args);
+        if (Keyspace.Dirty != dirty && (def.Flags & CommandFlags.NoMulti) == 0 && Keyspace.WriteLog is { } log)
+        {
+            if (_propagate is { } rewritten) log.Append(Db.Index, rewritten);
+            else log.Append(Db.Index, Args);
+        }
+        _propagate = null;
+    }
+
+    private ReadOnlyMemory<byte>[]? _propagate;
+    private CommandDef? _lastDef;
+
+    /// <summary>
+    /// Records <paramref name="args"/> in the write log instead of the command as the client sent
+    /// it (Redis's rewriteClientCommandVector): a blocking pop served at once is logged as the
+    /// pop it did (BLPOP as LPOP), so replaying the log never blocks and does the same change.
+    /// </summary>
+    internal void Propagate(params ReadOnlyMemory<byte>[] args) => _propagate = args;
+
+    /// <summary>
+    /// Logs a relative or absolute expiry set on the key at <paramref name="keyArg"/> as
+    /// PEXPIREAT key ms, as Redis does, so a replay later sets the same deadline.
+    /// </summary>
+    private void PropagateExpireAt(int keyArg, long at)
+    {
+        if (Keyspace.WriteLog is not null) Propagate(Propagation.PExpireAt, Args.Memory(keyArg), Propagation.Number(at));
     }
 
     private void WriteUnknownCommand()
@@ -364,10 +402,35 @@ public sealed partial class RespSession : IKeyWatcher
     public void Block(BlockedClient client, long timeoutMs, Action<RespWriter> writeReply, bool nullBulkOnTimeout = false)
     {
         Keyspace.Blocking.Block(client);
-        _blocked = new PendingBlock(client, timeoutMs, writeReply, nullBulkOnTimeout);
+        _blocked = new PendingBlock(client, timeoutMs, writeReply, nullBulkOnTimeout, null);
     }
 
-    private sealed record PendingBlock(BlockedClient Client, long TimeoutMs, Action<RespWriter> WriteReply, bool NullBulk);
+    /// <summary>
+    /// Blocks this client on nothing until <paramref name="timeoutMs"/> passes (0 = forever), then
+    /// writes <paramref name="writeTimeout"/>: WAIT for replicas that this server never has.
+    /// </summary>
+    public void BlockUntilTimeout(long timeoutMs, Action<RespWriter> writeTimeout)
+    {
+        var client = new NothingWaiter(Db);
+        Keyspace.Blocking.Block(client);
+        _blocked = new PendingBlock(client, timeoutMs, static _ => { }, false, writeTimeout);
+    }
+
+    private sealed class NothingWaiter(Database db) : BlockedClient(db, [])
+    {
+        public override bool TryServe(byte[] key) => false;
+        public override ReadOnlyMemory<byte>[] PropagatedCommand() => [];
+    }
+
+    private sealed record PendingBlock(BlockedClient Client, long TimeoutMs, Action<RespWriter> WriteReply, bool NullBulk, Action<RespWriter>? WriteTimeout);
+
+    /// <summary>The reply of a blocked client whose time ran out.</summary>
+    private void WriteTimedOut(PendingBlock b)
+    {
+        if (b.WriteTimeout is { } write) write(Writer);
+        else if (b.NullBulk) Writer.WriteNull();
+        else Writer.WriteNullArray();
+    }
 
     private async Task AfterBatchAsync(CancellationToken stop)
     {
@@ -393,8 +456,7 @@ public sealed partial class RespSession : IKeyWatcher
             {
                 Keyspace.Blocking.Unblock(b.Client);
                 if (closed.IsCancellationRequested || stop.IsCancellationRequested) { _closing = true; return; }
-                if (b.NullBulk) Writer.WriteNull();
-                else Writer.WriteNullArray();
+                WriteTimedOut(b);
             }
         }
         Writer.Commit();
@@ -421,8 +483,8 @@ public sealed partial class RespSession : IKeyWatcher
     private long _pushBytes;
     private long _softLimitSince;
 
-    /// <summary>Bytes queued for this client by PUBLISH and not yet written (INFO/CLIENT LIST omem).</summary>
-    public long PendingPushBytes => Interlocked.Read(ref _pushBytes);
+    /// <summary>Bytes queued for this client (PUBLISH) or written and not yet sent (INFO/CLIENT LIST omem).</summary>
+    public long PendingPushBytes => Interlocked.Read(ref _pushBytes) + TransportPending;
 
     /// <summary>
     /// Queues a pushed message (already encoded for this client's protocol) and wakes the session.
@@ -431,7 +493,7 @@ public sealed partial class RespSession : IKeyWatcher
     /// </summary>
     internal void EnqueuePush(byte[] message)
     {
-        long total = Interlocked.Add(ref _pushBytes, message.Length);
+        long total = Interlocked.Add(ref _pushBytes, message.Length) + TransportPending;
         var cfg = _server.Config;
         long now = Environment.TickCount64;
         if (cfg.PubSubHardLimit > 0 && total > cfg.PubSubHardLimit) { Kill("output buffer hard limit"); return; }
@@ -442,10 +504,11 @@ public sealed partial class RespSession : IKeyWatcher
         }
         else _softLimitSince = 0;
         _pushes.Enqueue(message);
+        if (Interlocked.Exchange(ref _wakePending, 1) != 0) return;
+        if (_loop is not null) _loop.Wake();
         // Wake the subscriber's read loop from the thread pool, not inline: the pipe would run the
         // subscriber's continuation on this (publishing) thread, inside the publisher's command.
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s._input?.CancelPendingRead(), this, preferLocal: false);
+        else ThreadPool.UnsafeQueueUserWorkItem(static s => s._input?.CancelPendingRead(), this, preferLocal: false);
     }
 
     private int _wakePending;

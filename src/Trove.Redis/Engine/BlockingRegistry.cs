@@ -41,6 +41,13 @@ public abstract class BlockedClient
     /// empty or of another type).
     /// </summary>
     public abstract bool TryServe(byte[] key);
+
+    /// <summary>
+    /// After a successful <see cref="TryServe"/>: the non-blocking command that makes the same
+    /// change (LPOP key, LMOVE src dst LEFT RIGHT, ZPOPMIN key count...), which the registry hands
+    /// to the write log, as Redis propagates a served blocked client.
+    /// </summary>
+    public abstract ReadOnlyMemory<byte>[] PropagatedCommand();
 }
 
 /// <summary>
@@ -51,10 +58,13 @@ public abstract class BlockedClient
 /// </summary>
 public sealed class BlockingRegistry
 {
+    private readonly Keyspace _owner;
     private readonly Dictionary<(int Db, byte[] Key), LinkedList<BlockedClient>> _waiting = new(new DbKeyComparer());
     private readonly Dictionary<BlockedClient, List<(LinkedList<BlockedClient>, LinkedListNode<BlockedClient>)>> _nodes = new();
     private List<(Database Db, byte[] Key)> _ready = new();
     private readonly HashSet<(int Db, byte[] Key)> _readySet = new(new DbKeyComparer());
+
+    internal BlockingRegistry(Keyspace owner) => _owner = owner;
 
     /// <summary>Clients blocked now (INFO blocked_clients).</summary>
     public int BlockedCount => _nodes.Count;
@@ -117,6 +127,7 @@ public sealed class BlockingRegistry
                     var client = first.Value;
                     if (!client.TryServe(key)) break;
                     client.IsServed = true;
+                    _owner.WriteLog?.Append(client.Db.Index, client.PropagatedCommand());
                     Unblock(client);
                     client.Completion.TrySetResult(true);
                 }

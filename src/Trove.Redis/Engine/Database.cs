@@ -50,8 +50,41 @@ public sealed class Database
 
     internal void SwapTables(Database other) => (_table, other._table) = (other._table, _table);
 
-    /// <summary>Slot of a live key (expiring it first if its time has passed), or -1.</summary>
+    /// <summary>
+    /// Slot of a live key (expiring it first if its time has passed), or -1; records the access
+    /// in the key's clock (OBJECT IDLETIME / FREQ), as Redis's lookupKey does.
+    /// </summary>
     public int FindSlot(ReadOnlySpan<byte> key)
+    {
+        int slot = PeekSlot(key);
+        if (slot >= 0) Touch(slot);
+        return slot;
+    }
+
+    private void Touch(int slot)
+    {
+        if (!_owner.Lfu) _table.SetClock(slot, _owner.LruClock);
+        else _table.SetClock(slot, AccessClock.LfuTouch(_table.ClockAt(slot), _owner.LfuMinutes, _owner.LfuDecayTime, _owner.LfuLogFactor));
+    }
+
+    private int NewClock() => AccessClock.Initial(_owner.Lfu, _owner.LruClock, _owner.LfuMinutes);
+
+    /// <summary>
+    /// Seconds since the key was last accessed (LRU mode), or its decayed access counter (LFU
+    /// mode); -1 when the key does not exist. Does not count as an access.
+    /// </summary>
+    public long AccessInfo(ReadOnlySpan<byte> key)
+    {
+        int slot = PeekSlot(key);
+        if (slot < 0) return -1;
+        int clock = _table.ClockAt(slot);
+        return _owner.Lfu
+            ? AccessClock.LfuCounter(clock, _owner.LfuMinutes, _owner.LfuDecayTime)
+            : AccessClock.IdleSeconds(clock, _owner.LruClock);
+    }
+
+    /// <summary>Like <see cref="FindSlot"/> without recording an access (EXISTS, TTL, TYPE, OBJECT).</summary>
+    public int PeekSlot(ReadOnlySpan<byte> key)
     {
         int slot = _table.Find(key);
         if (slot < 0) return -1;
@@ -81,6 +114,18 @@ public sealed class Database
         return _table.ValueAt(slot);
     }
 
+    /// <summary>Like <see cref="Get"/> without recording an access (TYPE, OBJECT); counts hits and misses.</summary>
+    public object? Peek(ReadOnlySpan<byte> key)
+    {
+        int slot = PeekSlot(key);
+        if (slot < 0) { _owner.KeyspaceMisses++; return null; }
+        _owner.KeyspaceHits++;
+        return _table.ValueAt(slot);
+    }
+
+    /// <summary>TOUCH: records an access; false when the key does not exist.</summary>
+    public bool Touch(ReadOnlySpan<byte> key) => FindSlot(key) >= 0;
+
     /// <summary>
     /// The shared WRONGTYPE check: <see cref="LookupStatus.WrongType"/> when the key holds
     /// something other than <typeparamref name="T"/> (use <c>byte[]</c> for strings).
@@ -94,7 +139,7 @@ public sealed class Database
     }
 
     /// <summary>True when the key exists (expiring it first if due). Does not count hits/misses.</summary>
-    public bool Exists(ReadOnlySpan<byte> key) => FindSlot(key) >= 0;
+    public bool Exists(ReadOnlySpan<byte> key) => PeekSlot(key) >= 0;
 
     /// <summary>
     /// Sets a key to a value, replacing whatever it held (Redis's setKey). The expiry is cleared
@@ -110,8 +155,19 @@ public sealed class Database
         }
         else
         {
-            _table.Add(key.ToArray(), value, expireAt);
+            _table.Add(key.ToArray(), value, expireAt, NewClock());
         }
+        SignalModified(key);
+        SignalReady(key);
+    }
+
+    /// <summary>
+    /// Replaces the value of the live key in <paramref name="slot"/> (from <see cref="FindSlot"/>
+    /// in the same command), keeping its expiry: a read-modify-write (INCR) without a second lookup.
+    /// </summary>
+    public void ReplaceAt(int slot, ReadOnlySpan<byte> key, object value)
+    {
+        _table.SetValueAt(slot, value);
         SignalModified(key);
         SignalReady(key);
     }
@@ -119,7 +175,7 @@ public sealed class Database
     /// <summary>Adds a key known to be absent (call <see cref="Get"/> first). The keyspace keeps <paramref name="key"/>.</summary>
     public void Add(byte[] key, object value)
     {
-        _table.Add(key, value, 0);
+        _table.Add(key, value, 0, NewClock());
         SignalModified(key);
         SignalReady(key);
     }
@@ -137,7 +193,7 @@ public sealed class Database
     /// <summary>Expiry of a live key in Unix ms: 0 = none, -2 = no such key.</summary>
     public long GetExpire(ReadOnlySpan<byte> key)
     {
-        int slot = FindSlot(key);
+        int slot = PeekSlot(key);
         return slot < 0 ? -2 : _table.ExpireAt(slot);
     }
 
@@ -280,7 +336,7 @@ public sealed class Database
     /// <summary>Adds a key with its value and expiry (MOVE, COPY, RENAME). The key must be absent.</summary>
     public void AddWithExpiry(byte[] key, object value, long expireAt)
     {
-        _table.Add(key, value, expireAt);
+        _table.Add(key, value, expireAt, NewClock());
         SignalModified(key);
         SignalReady(key);
     }

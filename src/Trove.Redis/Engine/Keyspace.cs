@@ -8,6 +8,12 @@ public interface IWriteLog
 {
     /// <summary>A write command (its arguments, name first) changed database <paramref name="db"/>.</summary>
     void Append(int db, IReadOnlyList<ReadOnlyMemory<byte>> args);
+
+    /// <summary>
+    /// The end of a batch of commands, before their replies are sent: make what was appended
+    /// durable as the log's policy promises (lock held).
+    /// </summary>
+    void Flush() { }
 }
 
 /// <summary>
@@ -33,7 +39,7 @@ public sealed class Keyspace : IDisposable
         _dbs = new Database[databases];
         for (int i = 0; i < databases; i++) _dbs[i] = new Database(this, i);
         Watches = new WatchRegistry(this);
-        Blocking = new BlockingRegistry();
+        Blocking = new BlockingRegistry(this);
         _activeExpire = new Timer(_ => ActiveExpire(), null, 100, 100);
     }
 
@@ -66,6 +72,32 @@ public sealed class Keyspace : IDisposable
 
     /// <summary>Failed key lookups (INFO keyspace_misses).</summary>
     public long KeyspaceMisses;
+
+    /// <summary>
+    /// The LRU clock in seconds (24 bits) that key accesses record, refreshed by each batch of
+    /// commands (<see cref="RefreshClock"/>) and every 100 ms, so an access costs no clock read.
+    /// </summary>
+    public int LruClock { get; private set; } = AccessClock.LruAt(Environment.TickCount64);
+
+    /// <summary>Minutes for LFU access counters, refreshed with <see cref="LruClock"/>.</summary>
+    public int LfuMinutes { get; private set; } = AccessClock.MinutesAt(Environment.TickCount64);
+
+    /// <summary>True when maxmemory-policy is an LFU policy: the access clock counts accesses instead.</summary>
+    public bool Lfu { get; set; }
+
+    /// <summary>lfu-log-factor (10).</summary>
+    public int LfuLogFactor { get; set; } = 10;
+
+    /// <summary>lfu-decay-time in minutes (1).</summary>
+    public int LfuDecayTime { get; set; } = 1;
+
+    /// <summary>Reads the clock into <see cref="LruClock"/> and <see cref="LfuMinutes"/>.</summary>
+    public void RefreshClock()
+    {
+        long ms = Environment.TickCount64;
+        LruClock = AccessClock.LruAt(ms);
+        LfuMinutes = AccessClock.MinutesAt(ms);
+    }
 
     /// <summary>Fixed "now" for tests and for a command's duration; null = the clock.</summary>
     public long? FrozenNow { get; set; }
@@ -104,6 +136,7 @@ public sealed class Keyspace : IDisposable
     private void ActiveExpire()
     {
         var start = Environment.TickCount64;
+        RefreshClock();
         foreach (var db in _dbs)
         {
             while (true)

@@ -58,5 +58,10 @@ public static class RedisNumbers
     }
 
     /// <summary>The decimal form of a long as bytes (what INCR stores).</summary>
-    public static byte[] LongToBytes(long value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
+    public static byte[] LongToBytes(long value)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        System.Buffers.Text.Utf8Formatter.TryFormat(value, digits, out int n);
+        return digits[..n].ToArray();
+    }
 }

@@ -15,15 +15,33 @@ namespace Trove.Redis.Resp;
 public sealed class RespWriter
 {
     private PipeWriter? _pipe;
+    private IBufferWriter<byte> _target;
     private Memory<byte> _mem;
     private int _pos;
-    private readonly ArrayBufferWriter<byte>? _capture;
+    private long _committed;
 
-    /// <summary>A writer over a connection's output.</summary>
-    public RespWriter(PipeWriter pipe) => _pipe = pipe;
+    /// <summary>A writer over a connection's output pipe.</summary>
+    public RespWriter(PipeWriter pipe)
+    {
+        _pipe = pipe;
+        _target = pipe;
+    }
 
     /// <summary>A writer that collects into memory (pub/sub messages encoded once for many clients, tests).</summary>
-    public RespWriter(ArrayBufferWriter<byte> capture) => _capture = capture;
+    public RespWriter(ArrayBufferWriter<byte> capture) => _target = capture;
+
+    /// <summary>
+    /// Writes to <paramref name="target"/> from now on (an event-loop transport hands the session
+    /// its output buffer per call); what was written before must have been committed.
+    /// </summary>
+    public void Retarget(IBufferWriter<byte> target)
+    {
+        _mem = default;
+        _pos = 0;
+        _committed = 0;
+        _pipe = target as PipeWriter;
+        _target = target;
+    }
 
     /// <summary>2 or 3 (HELLO).</summary>
     public int Protocol { get; set; } = 2;
@@ -32,14 +50,18 @@ public sealed class RespWriter
     public bool Resp3 => Protocol == 3;
 
     /// <summary>Bytes written but not yet flushed to the socket.</summary>
-    public long Pending => (_pipe is not null && _pipe.CanGetUnflushedBytes ? _pipe.UnflushedBytes : 0) + _pos;
+    public long Pending => (_pipe is not null && _pipe.CanGetUnflushedBytes ? _pipe.UnflushedBytes : _committed) + _pos;
 
-    private IBufferWriter<byte> Target => (IBufferWriter<byte>?)_pipe ?? _capture!;
+    private IBufferWriter<byte> Target => _target;
+
+    /// <summary>Bytes committed since the last <see cref="Retarget"/>.</summary>
+    public long Committed => _committed;
 
     /// <summary>Hands what was written to the pipe (call before FlushAsync).</summary>
     public void Commit()
     {
-        if (_pos > 0) Target.Advance(_pos);
+        if (_pos > 0) _target.Advance(_pos);
+        _committed += _pos;
         _pos = 0;
         _mem = default;
     }
@@ -65,6 +87,7 @@ public sealed class RespWriter
         {
             Commit();
             Target.Write(bytes);
+            _committed += bytes.Length;
             return;
         }
         bytes.CopyTo(Reserve(bytes.Length));

@@ -47,6 +47,8 @@ public sealed class RedisConfig
     {
         ["maxmemory"] = "0",
         ["maxmemory-policy"] = "noeviction",
+        ["lfu-log-factor"] = "10",
+        ["lfu-decay-time"] = "1",
         ["appendfsync"] = "everysec",
         ["tcp-keepalive"] = "300",
         ["tcp-backlog"] = "511",
@@ -66,6 +68,12 @@ public sealed class RedisConfig
         ["appendfilename"] = "appendonly.aof",
         ["client-query-buffer-limit"] = "1073741824",
     };
+
+    private static readonly string[] s_policies =
+        ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"];
+
+    /// <summary>True when maxmemory-policy is allkeys-lfu or volatile-lfu.</summary>
+    public bool LfuPolicy => Other.TryGetValue("maxmemory-policy", out var p) && p.EndsWith("-lfu", StringComparison.Ordinal);
 
     /// <summary>Every option name and its current value, for CONFIG GET.</summary>
     public IEnumerable<(string Name, string Value)> All()
@@ -129,6 +137,15 @@ public sealed class RedisConfig
             case "logfile": LogFile = v; return null;
             case "loglevel": LogLevel = v; return null;
             case "daemonize": Daemonize = v; return null;
+            case "maxmemory-policy":
+                v = v.ToLowerInvariant();
+                if (Array.IndexOf(s_policies, v) < 0) return "argument(s) must be one of the following: " + string.Join(", ", s_policies);
+                Other["maxmemory-policy"] = v;
+                return null;
+            case "lfu-log-factor" or "lfu-decay-time":
+                if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _)) return "argument couldn't be parsed into an integer";
+                Other[name.ToLowerInvariant()] = v;
+                return null;
             default:
                 if (!atStartup && !Other.ContainsKey(name)) return null;
                 Other[name] = v;

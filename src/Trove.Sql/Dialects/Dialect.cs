@@ -12,14 +12,12 @@ namespace Trove.Sql.Dialects;
 public abstract class Dialect
 {
     private readonly ConcurrentDictionary<string, string> _quoted = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _sqlCache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _sqlLookup;
     private readonly string[] _placeholders;
 
     /// <summary>Initializes caches.</summary>
     protected Dialect()
     {
-        _sqlLookup = _sqlCache.GetAlternateLookup<ReadOnlySpan<char>>();
+        CompiledCache = new StatementCache(this);
         _placeholders = new string[256];
         for (int i = 0; i < _placeholders.Length; i++) _placeholders[i] = MakePlaceholder(i);
     }
@@ -64,8 +62,10 @@ public abstract class Dialect
     public virtual bool SupportsILike => false;
     /// <summary>Most bound parameters in one statement.</summary>
     public abstract int MaxParameters { get; }
-    /// <summary>Compiled-SQL cache bound (entries per dialect).</summary>
-    public int CompiledCacheSize { get; set; } = 500;
+    /// <summary>The structural cache used by <see cref="Executable.Compile"/> (engines have their own, sized by their options).</summary>
+    public StatementCache CompiledCache { get; }
+    /// <summary>Bound of <see cref="CompiledCache"/> (default 500; 0 disables it).</summary>
+    public int CompiledCacheSize { get => CompiledCache.Capacity; set => CompiledCache.Capacity = value; }
 
     /// <summary>Reserved words that must be quoted as identifiers (lower case).</summary>
     protected abstract HashSet<string> ReservedWords { get; }
@@ -100,32 +100,17 @@ public abstract class Dialect
     internal virtual string EmptyFrom => "";
     internal virtual string EmptyInsert => " DEFAULT VALUES";
 
-    internal virtual void RenderLimitOffset(SqlCompiler c, int? limit, int? offset)
+    /// <summary>LIMIT/OFFSET, bound as parameters; <paramref name="site"/> is the statement (sub 0 limit, 1 offset).</summary>
+    internal virtual void RenderLimitOffset(SqlCompiler c, int? limit, int? offset, object site)
     {
-        if (limit is int l) { c.Sb.Append(" LIMIT "); c.Bind(l, null, null); }
-        if (offset is int o) { c.Sb.Append(" OFFSET "); c.Bind(o, null, null); }
+        if (limit is int l) { c.Sb.Append(" LIMIT "); c.Bind(l, null, null, site, 0); }
+        if (offset is int o) { c.Sb.Append(" OFFSET "); c.Bind(o, null, null, site, 1); }
     }
 
     internal virtual void RenderLock(SqlCompiler c, LockMode mode, bool nowait, bool skipLocked, Table[] of) { }
 
-    /// <summary>Returns the one shared string for this SQL text (the structural cache: no new string on a hit).</summary>
-    internal string Intern(StringBuilder sb)
-    {
-        string? found;
-        if (sb.Length <= 4096)
-        {
-            Span<char> buf = stackalloc char[sb.Length];
-            sb.CopyTo(0, buf, sb.Length);
-            if (_sqlLookup.TryGetValue(buf, out found)) return found;
-        }
-        var s = sb.ToString();
-        if (_sqlCache.TryGetValue(s, out found)) return found;
-        if (_sqlCache.Count >= CompiledCacheSize) _sqlCache.Clear();
-        return _sqlCache.GetOrAdd(s, s);
-    }
-
-    /// <summary>Number of distinct SQL texts in the compiled cache.</summary>
-    public int CompiledCacheCount => _sqlCache.Count;
+    /// <summary>Number of entries in <see cref="CompiledCache"/>.</summary>
+    public int CompiledCacheCount => CompiledCache.Count;
 
     /// <summary>Converts a parameter value for the driver (type conversions such as enum names and intervals).</summary>
     public virtual object? ToDriverValue(object? value, SqlType? type)

@@ -29,10 +29,10 @@ public sealed class SqliteDialect : Dialect
     /// <inheritdoc/>
     protected override HashSet<string> ReservedWords => Reserved;
 
-    internal override void RenderLimitOffset(SqlCompiler c, int? limit, int? offset)
+    internal override void RenderLimitOffset(SqlCompiler c, int? limit, int? offset, object site)
     {
-        if (limit is null && offset is int o0) { c.Sb.Append(" LIMIT -1 OFFSET "); c.Bind(o0, null, null); return; }
-        base.RenderLimitOffset(c, limit, offset);
+        if (limit is null && offset is int o0) { c.Sb.Append(" LIMIT -1 OFFSET "); c.Bind(o0, null, null, site, 1); return; }
+        base.RenderLimitOffset(c, limit, offset, site);
     }
 
     /// <inheritdoc/>
@@ -233,12 +233,12 @@ public sealed class MySqlDialect : Dialect
 
     internal override string OperatorText(BinOp op) => op == BinOp.Concat ? " || " : base.OperatorText(op);
 
-    internal override void RenderLimitOffset(SqlCompiler c, int? limit, int? offset)
+    internal override void RenderLimitOffset(SqlCompiler c, int? limit, int? offset, object site)
     {
         if (limit is null && offset is null) return;
         c.Sb.Append(" LIMIT ");
-        if (offset is int o) { c.Bind(o, null, null); c.Sb.Append(", "); }
-        if (limit is int l) c.Bind(l, null, null); else c.Sb.Append("18446744073709551615");
+        if (offset is int o) { c.Bind(o, null, null, site, 1); c.Sb.Append(", "); }
+        if (limit is int l) c.Bind(l, null, null, site, 0); else c.Sb.Append("18446744073709551615");
     }
 
     internal override void RenderLock(SqlCompiler c, LockMode mode, bool nowait, bool skipLocked, Table[] of)

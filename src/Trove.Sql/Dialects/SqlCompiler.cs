@@ -32,12 +32,13 @@ internal sealed class SqlCompiler(Dialect dialect)
         t_cached = null;
         c.D = d; c.Sb.Clear(); c.Params.Clear(); c._fromStack.Clear();
         c.QualifyColumns = true; c.InSelectList = false; c.HasReturning = false; c.Depth = 0; c.ResultTypes = null;
+        c.PlanMode = false; c.Sites.Clear();
         return c;
     }
 
     public static void Return(SqlCompiler c)
     {
-        if (c.Sb.Capacity <= 16 * 1024 && c.Params.Count <= 1024) t_cached = c;
+        if (c.Sb.Capacity <= 16 * 1024 && c.Params.Count <= 1024) { c.Sites.Clear(); t_cached = c; }
     }
 
     public Dialect D = dialect;
@@ -48,11 +49,20 @@ internal sealed class SqlCompiler(Dialect dialect)
     public bool HasReturning;
     public int Depth;
     public SqlType?[]? ResultTypes;
+    /// <summary>
+    /// Compiling a plan for the cache: values come from the key walk, so each placeholder's site is recorded and
+    /// client defaults are not evaluated here.
+    /// </summary>
+    public bool PlanMode;
+    /// <summary>In plan mode: the (node, sub-index) that bound each placeholder, matched against the key walk's sites.</summary>
+    public readonly List<(object? Site, int Sub)> Sites = new();
 
-    public void Bind(object? value, SqlType? type, string? name, BindState state = BindState.Given)
+    /// <summary>Appends a placeholder bound to <paramref name="value"/>; <paramref name="site"/>/<paramref name="sub"/> name its source.</summary>
+    public void Bind(object? value, SqlType? type, string? name, object site, int sub = 0, BindState state = BindState.Given)
     {
         Sb.Append(D.Placeholder(Params.Count));
         Params.Add(new BoundParameter(name, state == BindState.Required ? RequiredValue.Instance : value, type));
+        if (PlanMode) Sites.Add((site, sub));
     }
 
     /// <summary>Compiles <paramref name="e"/> as an operand of an operator of precedence <paramref name="parent"/>.</summary>

@@ -33,6 +33,8 @@ public abstract class DmlStatement : Executable
         c.HasReturning = true;
     }
 
+    private protected void AppendReturningKey(KeyBuilder k) => k.Nodes(_returning);
+
     private protected static SqlExpression ValueFor(IColumn col, object? value) => value switch
     {
         SqlExpression e => e,
@@ -75,6 +77,120 @@ public sealed class Insert : DmlStatement
     /// <summary>RETURNING the given columns (SQLite ≥ 3.35, PostgreSQL).</summary>
     public Insert Returning(params SqlExpression[] columns) => With(s => s._returning = columns);
 
+    /// <summary>
+    /// Splits a multi-row INSERT into consecutive INSERTs of whole rows so none binds more than
+    /// <paramref name="maxParameters"/> values (the dialect's <c>MaxParameters</c>); RETURNING is kept on each.
+    /// A statement that fits (or is not multi-row) is returned alone.
+    /// </summary>
+    public IReadOnlyList<Insert> Split(int maxParameters)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxParameters, 1);
+        if (_rows is null || _rows.Length <= 1) return [this];
+        var cols = RowColumns();
+        int fixedCount = 0;
+        foreach (var r in _returning) fixedCount += CountBinds(r);
+        var chunks = new List<Insert>();
+        int start = 0, used = fixedCount;
+        for (int r = 0; r < _rows.Length; r++)
+        {
+            int n = 0;
+            foreach (var col in cols)
+                n += _rows[r].TryGetValue(col.Name, out var v) && v is SqlExpression e ? CountBinds(e) : 1;
+            if (r > start && used + n > maxParameters)
+            {
+                chunks.Add(Slice(start, r));
+                start = r; used = fixedCount;
+            }
+            used += n;
+        }
+        if (start == 0) return [this];
+        chunks.Add(Slice(start, _rows.Length));
+        return chunks;
+    }
+
+    /// <summary>True for a multi-row INSERT (the only kind <see cref="Split"/> can divide).</summary>
+    internal bool IsMultiRow => _rows is { Length: > 1 };
+
+    private Insert Slice(int from, int to) => With(s => s._rows = _rows![from..to]);
+
+    private static int CountBinds(SqlExpression e)
+    {
+        var k = new KeyBuilder { D = Dialects.Dialect.Sqlite };
+        e.AppendKey(k);
+        return k.BindCount;
+    }
+
+    /// <summary>The columns of a multi-row INSERT: the first row's keys, then columns with client defaults it lacks.</summary>
+    private List<IColumn> RowColumns()
+    {
+        var cols = new List<IColumn>();
+        foreach (var k in _rows![0].Keys) cols.Add(Table.C[k]);
+        foreach (var col in Table.C)
+            if (col.Default != null && !_rows[0].ContainsKey(col.Name)) cols.Add(col);
+        return cols;
+    }
+
+    /// <summary>The single-row VALUES list: given values, then client defaults of the other columns (value null).</summary>
+    private List<(IColumn Column, SqlExpression? Value)> SingleRowValues()
+    {
+        var values = new List<(IColumn Column, SqlExpression? Value)>(_values.Length + 2);
+        foreach (var v in _values) values.Add(v);
+        foreach (var col in Table.C)
+        {
+            if (col.Default == null) continue;
+            bool given = false;
+            foreach (var v in _values) if (v.Column.Name == col.Name) { given = true; break; }
+            if (!given) values.Add((col, null));
+        }
+        return values;
+    }
+
+    // Client defaults are evaluated here, per execution, so a cached plan never freezes a default's value.
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Insert);
+        k.Add(Table.KeyId);
+        AppendReturningKey(k);
+        if (_from != null)
+        {
+            k.Add(1);
+            k.Add(_fromColumns!.Length);
+            foreach (var name in _fromColumns) k.Str(name);
+            _from.AppendKey(k);
+        }
+        else if (_rows != null)
+        {
+            if (_rows.Length == 0) { k.Uncacheable = true; return; }
+            var cols = RowColumns();
+            int first = _rows[0].Count;
+            k.Add(2); k.Add(_rows.Length); k.Add(cols.Count); k.Add(first);
+            foreach (var col in cols) col.Expression.AppendKey(k);
+            for (int r = 0; r < _rows.Length; r++)
+                for (int i = 0; i < cols.Count; i++)
+                {
+                    var col = cols[i];
+                    if (_rows[r].TryGetValue(col.Name, out var v))
+                    {
+                        if (v is SqlExpression e) { k.Add(1); e.AppendKey(k); }
+                        else { k.Add(2); k.UniqueValue(v, this, r * cols.Count + i); }
+                    }
+                    else if (i < first) throw new InvalidOperationException($"Row {r} of the INSERT has no value for '{col.Name}'");
+                    else { k.Add(3); k.UniqueValue(col.EvaluateDefault(), this, r * cols.Count + i); }
+                }
+        }
+        else
+        {
+            var values = SingleRowValues();
+            k.Add(3); k.Add(values.Count);
+            for (int i = 0; i < values.Count; i++)
+            {
+                values[i].Column.Expression.AppendKey(k);
+                if (values[i].Value is { } e) e.AppendKey(k);
+                else { k.Add(0); k.UniqueValue(values[i].Column.EvaluateDefault(), this, i); }
+            }
+        }
+    }
+
     internal override void CompileStatement(SqlCompiler c)
     {
         var sb = c.Sb;
@@ -91,10 +207,7 @@ public sealed class Insert : DmlStatement
         else if (_rows != null)
         {
             if (_rows.Length == 0) throw new InvalidOperationException("INSERT with an empty list of rows");
-            var cols = new List<IColumn>();
-            foreach (var k in _rows[0].Keys) cols.Add(Table.C[k]);
-            foreach (var col in Table.C)
-                if (col.Default != null && !_rows[0].ContainsKey(col.Name)) cols.Add(col);
+            var cols = RowColumns();
             sb.Append(" (");
             for (int i = 0; i < cols.Count; i++) { if (i > 0) sb.Append(", "); sb.Append(d.Quote(cols[i].Name)); }
             sb.Append(") VALUES ");
@@ -108,18 +221,15 @@ public sealed class Insert : DmlStatement
                     var col = cols[i];
                     object? v = _rows[r].TryGetValue(col.Name, out var given) ? given
                         : i < _rows[0].Count ? throw new InvalidOperationException($"Row {r} of the INSERT has no value for '{col.Name}'")
-                        : col.EvaluateDefault();
-                    if (v is SqlExpression e) e.Compile(c); else c.Bind(v, col.SqlType, col.Name);
+                        : c.PlanMode ? null : col.EvaluateDefault();
+                    if (v is SqlExpression e) e.Compile(c); else c.Bind(v, col.SqlType, col.Name, this, r * cols.Count + i);
                 }
                 sb.Append(')');
             }
         }
         else
         {
-            var values = new List<(IColumn Column, SqlExpression Value)>(_values);
-            foreach (var col in Table.C)
-                if (col.Default != null && !values.Exists(v => v.Column.Name == col.Name))
-                    values.Add((col, new BindParam<object?>(col.EvaluateDefault(), col.SqlType, col.Name)));
+            var values = SingleRowValues();
             if (values.Count == 0) sb.Append(d.EmptyInsert);
             else
             {
@@ -127,7 +237,13 @@ public sealed class Insert : DmlStatement
                 for (int i = 0; i < values.Count; i++) { if (i > 0) sb.Append(", "); sb.Append(d.Quote(values[i].Column.Name)); }
                 sb.Append(") VALUES (");
                 c.QualifyColumns = false;
-                for (int i = 0; i < values.Count; i++) { if (i > 0) sb.Append(", "); values[i].Value.Compile(c); }
+                for (int i = 0; i < values.Count; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    var (col, e) = values[i];
+                    if (e != null) e.Compile(c);
+                    else c.Bind(c.PlanMode ? null : col.EvaluateDefault(), col.SqlType, col.Name, this, i);
+                }
                 c.QualifyColumns = oldQ;
                 sb.Append(')');
             }
@@ -163,6 +279,16 @@ public sealed class Update : DmlStatement
     public Update Where(SqlExpression<bool> condition) => With(s => s._where = _where is null ? condition : new BoolList(" AND ", [_where, condition]));
     /// <summary>RETURNING the given columns.</summary>
     public Update Returning(params SqlExpression[] columns) => With(s => s._returning = columns);
+
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Update);
+        k.Add(Table.KeyId);
+        k.Add(_set.Length);
+        foreach (var (col, value) in _set) { col.Expression.AppendKey(k); value.AppendKey(k); }
+        k.Node(_where);
+        AppendReturningKey(k);
+    }
 
     internal override void CompileStatement(SqlCompiler c)
     {
@@ -205,6 +331,14 @@ public sealed class Delete : DmlStatement
         s.ClearCompiledCache();
         s._returning = columns;
         return s;
+    }
+
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Delete);
+        k.Add(Table.KeyId);
+        k.Node(_where);
+        AppendReturningKey(k);
     }
 
     internal override void CompileStatement(SqlCompiler c)

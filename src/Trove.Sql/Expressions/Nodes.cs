@@ -9,14 +9,16 @@ internal sealed class BindParam<T>(T value, SqlType? type, string? name = null) 
     public T Value { get; } = value;
     public string? Name { get; } = name;
     public override SqlType? Type { get; } = type;
-    internal override void Compile(SqlCompiler c) => c.Bind(Value, Type, Name);
+    internal override void Compile(SqlCompiler c) => c.Bind(Value, Type, Name, this);
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Bind); k.Type(Type); k.Str(Name); k.Value(Value, this); }
 }
 
 /// <summary>A named parameter without a value: execution must supply it.</summary>
 internal sealed class RequiredParam<T>(string name, SqlType? type) : SqlExpression<T>
 {
     public override SqlType? Type { get; } = type;
-    internal override void Compile(SqlCompiler c) => c.Bind(null, Type, name, BindState.Required);
+    internal override void Compile(SqlCompiler c) => c.Bind(null, Type, name, this, 0, BindState.Required);
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Required); k.Type(Type); k.Str(name); k.Value(RequiredValue.Instance, this); }
 }
 
 /// <summary>Raw SQL text used as an expression (<c>*</c>, keywords); never carries user values.</summary>
@@ -24,6 +26,7 @@ internal sealed class LiteralExpr<T>(string sql, int precedence = Prec.Atom) : S
 {
     internal override int Precedence => precedence;
     internal override void Compile(SqlCompiler c) => c.Sb.Append(sql);
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Literal); k.Add(precedence); k.Str(sql); }
 }
 
 /// <summary>An unqualified column by name (<c>Db.Column&lt;T&gt;("x")</c>).</summary>
@@ -32,6 +35,7 @@ internal sealed class NamedColumn<T>(string name, SqlType? type) : SqlExpression
     public override SqlType? Type { get; } = type;
     internal override string? DefaultName => name;
     internal override void Compile(SqlCompiler c) => c.Sb.Append(c.D.Quote(name));
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Named); k.Type(Type); k.Str(name); }
 }
 
 internal sealed class BinaryExpr<T>(SqlExpression left, BinOp op, SqlExpression right, SqlType? type = null) : SqlExpression<T>, INegatable
@@ -71,6 +75,8 @@ internal sealed class BinaryExpr<T>(SqlExpression left, BinOp op, SqlExpression 
         c.Expr(right, p, !assoc);
     }
 
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Binary); k.Add((long)op); k.Type(Type); left.AppendKey(k); right.AppendKey(k); }
+
     internal override void CollectFroms(List<FromClause> froms) { left.CollectFroms(froms); right.CollectFroms(froms); }
 }
 
@@ -79,6 +85,7 @@ internal sealed class UnaryExpr<T>(string prefix, SqlExpression operand, int pre
     public override SqlType? Type { get; } = type;
     internal override int Precedence => precedence;
     internal override void Compile(SqlCompiler c) { c.Sb.Append(prefix); c.Expr(operand, precedence, true); }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Unary); k.Str(prefix); k.Add(precedence); k.Type(Type); operand.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) => operand.CollectFroms(froms);
 }
 
@@ -94,6 +101,7 @@ internal sealed class BoolList(string op, SqlExpression[] items) : SqlExpression
             c.Expr(items[i], Precedence, false);
         }
     }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.BoolList); k.Add(op == " AND "); k.Nodes(items); }
     internal override void CollectFroms(List<FromClause> froms) { foreach (var i in items) i.CollectFroms(froms); }
 }
 
@@ -102,6 +110,7 @@ internal sealed class IsNullExpr(SqlExpression operand, bool not) : SqlExpressio
     internal override int Precedence => Prec.Compare;
     public SqlExpression Negate() => new IsNullExpr(operand, !not);
     internal override void Compile(SqlCompiler c) { c.Expr(operand, Prec.Compare, false); c.Sb.Append(not ? " IS NOT NULL" : " IS NULL"); }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.IsNull); k.Add(not); operand.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) => operand.CollectFroms(froms);
 }
 
@@ -128,6 +137,15 @@ internal sealed class InExpr(SqlExpression left, SqlExpression[]? values, Select
             }
         c.Sb.Append(')');
     }
+
+    // The list's length is part of the shape: IN (@p0, @p1) and IN (@p0, @p1, @p2) are different plans.
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.In); k.Add(not);
+        left.AppendKey(k);
+        if (values != null) k.Nodes(values); else k.Add(-1);
+        if (subquery != null) subquery.AppendKey(k); else k.Add(0);
+    }
     internal override void CollectFroms(List<FromClause> froms) => left.CollectFroms(froms);
 }
 
@@ -149,6 +167,11 @@ internal sealed class LikeExpr(SqlExpression left, SqlExpression pattern, char? 
             c.Sb.Append(" ESCAPE '").Append(e == '\'' ? "''" : e.ToString()).Append('\'');
         }
     }
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Like); k.Add(escape is char e ? e : -1); k.Add(ilike); k.Add(not);
+        left.AppendKey(k); pattern.AppendKey(k);
+    }
     internal override void CollectFroms(List<FromClause> froms) => left.CollectFroms(froms);
 }
 
@@ -164,6 +187,7 @@ internal sealed class BetweenExpr(SqlExpression operand, SqlExpression low, SqlE
         c.Sb.Append(" AND ");
         c.Expr(high, Prec.Compare, true);
     }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Between); k.Add(not); operand.AppendKey(k); low.AppendKey(k); high.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) { operand.CollectFroms(froms); low.CollectFroms(froms); high.CollectFroms(froms); }
 }
 
@@ -176,6 +200,7 @@ internal sealed class OrderExpr(SqlExpression operand, bool desc, NullsOrder nul
         if (nulls == NullsOrder.First) c.Sb.Append(" NULLS FIRST");
         else if (nulls == NullsOrder.Last) c.Sb.Append(" NULLS LAST");
     }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Order); k.Add(desc); k.Add((long)nulls); operand.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) => operand.CollectFroms(froms);
 }
 
@@ -192,6 +217,7 @@ internal sealed class LabelExpr<T>(SqlExpression<T> inner, string name) : SqlExp
         if (c.InSelectList) { c.Expr(inner, Prec.Compare, false); c.Sb.Append(" AS ").Append(c.D.Quote(name)); }
         else c.Sb.Append(c.D.Quote(name));
     }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Label); k.Str(name); inner.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) => inner.CollectFroms(froms);
 }
 
@@ -204,6 +230,7 @@ internal sealed class CastExpr<T>(SqlExpression operand, SqlType type) : SqlExpr
         operand.Compile(c);
         c.Sb.Append(" AS ").Append(c.D.CastTypeName(type)).Append(')');
     }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Cast); k.Type(type); operand.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) => operand.CollectFroms(froms);
 }
 
@@ -212,6 +239,7 @@ internal sealed class CollateExpr<T>(SqlExpression<T> operand, string collation)
     public override SqlType? Type => operand.Type;
     internal override int Precedence => Prec.Unary;
     internal override void Compile(SqlCompiler c) { c.Expr(operand, Prec.Unary, false); c.Sb.Append(" COLLATE ").Append(c.D.Quote(collation)); }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Collate); k.Str(collation); operand.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) => operand.CollectFroms(froms);
 }
 
@@ -231,6 +259,7 @@ internal sealed class FuncExpr<T>(string name, SqlExpression[] args, SqlType? ty
         }
         c.Sb.Append(')');
     }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Func); k.Str(name); k.Add(bare); k.Type(Type); k.Nodes(args); }
     internal override void CollectFroms(List<FromClause> froms) { foreach (var a in args) a.CollectFroms(froms); }
 }
 
@@ -250,6 +279,12 @@ internal sealed class CaseExpr<T>(IReadOnlyList<(SqlExpression<bool> When, SqlEx
         if (@else is not null) { c.Sb.Append(" ELSE "); @else.Compile(c); }
         c.Sb.Append(" END");
     }
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Case); k.Add(whens.Count);
+        foreach (var (w, t) in whens) { w.AppendKey(k); t.AppendKey(k); }
+        k.Node(@else);
+    }
     internal override void CollectFroms(List<FromClause> froms)
     {
         foreach (var (w, t) in whens) { w.CollectFroms(froms); t.CollectFroms(froms); }
@@ -262,10 +297,12 @@ internal sealed class ScalarSelect<T>(Select select) : SqlExpression<T>
 {
     public override SqlType? Type => select.ColumnList.Count > 0 ? select.ColumnList[0].Type : null;
     internal override void Compile(SqlCompiler c) { c.Sb.Append('('); c.Nested(select); c.Sb.Append(')'); }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.ScalarSelect); select.AppendKey(k); }
 }
 
 internal sealed class ExistsExpr(Select select, bool not) : SqlExpression<bool>, INegatable
 {
     public SqlExpression Negate() => new ExistsExpr(select, !not);
     internal override void Compile(SqlCompiler c) { c.Sb.Append(not ? "NOT (EXISTS (" : "EXISTS ("); c.Nested(select); c.Sb.Append(not ? "))" : ")"); }
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Exists); k.Add(not); select.AppendKey(k); }
 }

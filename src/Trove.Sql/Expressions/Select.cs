@@ -134,6 +134,25 @@ public sealed class Select : Executable
 
     internal override void CompileStatement(SqlCompiler c) => CompileSelect(c, correlate: false);
 
+    // The computed FROM list and correlation follow from what is keyed here and from the enclosing statement's key.
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Select);
+        k.Add((_distinct ? 1L : 0L) | ((long)_lock << 1) | (_nowait ? 8L : 0L) | (_skipLocked ? 16L : 0L));
+        k.Nodes(_columns);
+        k.Add(_froms.Length);
+        foreach (var f in _froms) f.AppendKey(k);
+        k.Node(_where);
+        k.Nodes(_groupBy);
+        k.Node(_having);
+        k.Nodes(_orderBy);
+        // LIMIT/OFFSET are bound: their presence is structure, their numbers are values.
+        if (_limit is int l) k.Value(l, this, 0); else k.Add(0);
+        if (_offset is int o) k.Value(o, this, 1); else k.Add(0);
+        k.Add(_lockOf.Length);
+        foreach (var t in _lockOf) k.Add(t.KeyId);
+    }
+
     internal void CompileSelect(SqlCompiler c, bool correlate)
     {
         var froms = ComputeFroms(c, correlate);
@@ -165,7 +184,7 @@ public sealed class Select : Executable
         if (_groupBy.Length > 0) { sb.Append(" GROUP BY "); c.List(_groupBy); }
         if (_having is not null) { sb.Append(" HAVING "); _having.Compile(c); }
         if (_orderBy.Length > 0) { sb.Append(" ORDER BY "); c.List(_orderBy); }
-        c.D.RenderLimitOffset(c, _limit, _offset);
+        c.D.RenderLimitOffset(c, _limit, _offset, this);
         if (_lock != LockMode.None) c.D.RenderLock(c, _lock, _nowait, _skipLocked, _lockOf);
         c.PopFroms();
     }
@@ -222,10 +241,11 @@ public sealed class CompoundSelect : Executable
             var s = _selects[i];
             if (s.HasOrderOrLimit)
             {
-                // SQLite does not allow a parenthesized SELECT in a compound; a subquery works everywhere.
+                // SQLite does not allow a parenthesized SELECT in a compound; a subquery works everywhere, and
+                // PostgreSQL (before 16) and MySQL need it named.
                 sb.Append("SELECT * FROM (");
                 c.Depth++; s.CompileSelect(c, false); c.Depth--;
-                sb.Append(')');
+                sb.Append(") AS anon_").Append(i + 1);
             }
             else
             {
@@ -238,11 +258,23 @@ public sealed class CompoundSelect : Executable
         c.QualifyColumns = false;
         if (_orderBy.Length > 0) { sb.Append(" ORDER BY "); c.List(_orderBy); }
         c.QualifyColumns = old;
-        c.D.RenderLimitOffset(c, _limit, _offset);
+        c.D.RenderLimitOffset(c, _limit, _offset, this);
+    }
+
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Compound);
+        k.Add((long)_kind);
+        k.Add(_selects.Length);
+        foreach (var s in _selects) s.AppendKey(k);
+        k.Nodes(_orderBy);
+        if (_limit is int l) k.Value(l, this, 0); else k.Add(0);
+        if (_offset is int o) k.Value(o, this, 1); else k.Add(0);
     }
 
     private sealed class CompoundFrom(CompoundSelect inner) : FromClause
     {
-        internal override void CompileFrom(SqlCompiler c) { c.Sb.Append('('); c.Depth++; inner.CompileStatement(c); c.Depth--; c.Sb.Append(')'); }
+        internal override void CompileFrom(SqlCompiler c) { c.Sb.Append('('); c.Depth++; inner.CompileStatement(c); c.Depth--; c.Sb.Append(") AS anon_1"); }
+        internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.CompoundFrom); inner.AppendKey(k); }
     }
 }

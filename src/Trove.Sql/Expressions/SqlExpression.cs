@@ -21,6 +21,12 @@ public abstract class SqlExpression
 
     internal abstract void Compile(SqlCompiler c);
 
+    /// <summary>
+    /// Writes this node's part of the structural cache key and extracts its bound values (see <see cref="KeyBuilder"/>).
+    /// A node that does not override this makes its statement uncacheable (compiled fresh each time), never wrong.
+    /// </summary>
+    internal virtual void AppendKey(KeyBuilder k) => k.Uncacheable = true;
+
     /// <summary>Adds the tables this expression reads to <paramref name="froms"/> (for FROM inference).</summary>
     internal virtual void CollectFroms(List<FromClause> froms) { }
 

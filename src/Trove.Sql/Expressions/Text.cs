@@ -57,9 +57,24 @@ public sealed partial class TextClause : Executable
         {
             c.Sb.Append(_fragments[i]);
             var s = _slots[i];
-            c.Bind(s.Value, null, s.Name, s.HasValue ? BindState.Given : BindState.Required);
+            c.Bind(s.Value, null, s.Name, this, i, s.HasValue ? BindState.Given : BindState.Required);
         }
         c.Sb.Append(_fragments[^1]);
+    }
+
+    // The text and the slots' names are the structure; interpolated or bound values are extracted.
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Text);
+        k.Add(_slots.Count);
+        for (int i = 0; i < _slots.Count; i++)
+        {
+            k.Str(_fragments[i]);
+            var s = _slots[i];
+            k.Str(s.Name);
+            k.UniqueValue(s.HasValue ? s.Value : RequiredValue.Instance, this, i);
+        }
+        k.Str(_fragments[^1]);
     }
 }
 

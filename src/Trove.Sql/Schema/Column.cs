@@ -144,4 +144,18 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
     }
 
     internal override void CollectFroms(List<FromClause> froms) { if (Table != null && !froms.Contains(Table)) froms.Add(Table); }
+
+    /// <summary>Identity for structural cache keys.</summary>
+    internal long KeyId { get; } = KeyIds.Next();
+
+    internal override void AppendKey(KeyBuilder k)
+    {
+        if (Table?.AliasOf is { } of)
+        {
+            // A column of an alias: the alias (by table and name) and the column's name, as the SQL shows it.
+            k.Kind(KeyKind.AliasColumn); k.Add(of.KeyId); k.Str(Table.AliasName); k.Str(Name); k.Type(SqlType);
+            return;
+        }
+        k.Kind(KeyKind.Column); k.Add(KeyId); k.Add(Table?.KeyId ?? 0);
+    }
 }

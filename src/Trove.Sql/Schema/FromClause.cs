@@ -4,6 +4,8 @@ namespace Trove.Sql.Schema;
 public abstract class FromClause
 {
     internal abstract void CompileFrom(SqlCompiler c);
+    /// <summary>Writes this FROM element's part of a structural cache key (uncacheable unless overridden).</summary>
+    internal virtual void AppendKey(KeyBuilder k) => k.Uncacheable = true;
     /// <summary>The tables inside (a join's sides), for de-duplicating inferred FROM entries.</summary>
     internal virtual void Flatten(List<FromClause> into) => into.Add(this);
 }
@@ -31,6 +33,8 @@ public sealed class Join : FromClause
         On.Compile(c);
     }
 
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.Join); k.Add(IsOuter); Left.AppendKey(k); Right.AppendKey(k); On.AppendKey(k); }
+
     internal override void Flatten(List<FromClause> into) { into.Add(this); Left.Flatten(into); Right.Flatten(into); }
 }
 
@@ -53,6 +57,19 @@ public sealed class Subquery : FromClause
         c.Nested(Select, correlate: false);
         c.Sb.Append(") AS ").Append(c.D.Quote(Name));
     }
+
+    /// <summary>
+    /// Keyed by its ordinal within the statement (one subquery used twice is rendered once in FROM, two equal ones
+    /// twice), and by its structure the first time it is met.
+    /// </summary>
+    internal override void AppendKey(KeyBuilder k)
+    {
+        k.Kind(KeyKind.Subquery);
+        k.Add(k.Anon(this, out bool first));
+        if (!first) return;
+        k.Str(Name);
+        Select.AppendKey(k);
+    }
 }
 
 internal sealed class SubqueryColumn<T>(Subquery sq, string name, Types.SqlType? type) : SqlExpression<T>
@@ -60,5 +77,6 @@ internal sealed class SubqueryColumn<T>(Subquery sq, string name, Types.SqlType?
     public override Types.SqlType? Type => type;
     internal override string? DefaultName => name;
     internal override void Compile(SqlCompiler c) => c.Sb.Append(c.D.Quote(sq.Name)).Append('.').Append(c.D.Quote(name));
+    internal override void AppendKey(KeyBuilder k) { k.Kind(KeyKind.SubqueryColumn); k.Type(type); k.Str(name); sq.AppendKey(k); }
     internal override void CollectFroms(List<FromClause> froms) { if (!froms.Contains(sq)) froms.Add(sq); }
 }

@@ -187,6 +187,19 @@ public sealed class Table : FromClause
         return q;
     }
 
+    /// <summary>Identity for structural cache keys (an alias is its own table).</summary>
+    internal long KeyId { get; } = KeyIds.Next();
+
+    /// <summary>
+    /// A table by identity; an alias by its table and name (aliases are often built per query, and two alias objects
+    /// of one name render the same SQL).
+    /// </summary>
+    internal override void AppendKey(KeyBuilder k)
+    {
+        if (AliasOf is null) { k.Kind(KeyKind.Table); k.Add(KeyId); return; }
+        k.Kind(KeyKind.TableAlias); k.Add(AliasOf.KeyId); k.Str(AliasName);
+    }
+
     internal override void CompileFrom(SqlCompiler c)
     {
         if (AliasName != null) c.Sb.Append(c.D.Quote(Name)).Append(" AS ").Append(c.D.Quote(AliasName));

@@ -59,6 +59,32 @@ public class SqlType
 
     /// <summary>The generic kind.</summary>
     public TypeKind Kind { get; }
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> s_bySignature = new(StringComparer.Ordinal);
+    private long _keyId;
+
+    /// <summary>
+    /// The type's part of structural cache keys: equal for equal settings (so <c>SqlTypes.String(10)</c> written
+    /// twice, or a CAST type built per call, still hits the cache), unique per instance for types whose conversions
+    /// are not described by their settings (subclasses other than enums).
+    /// </summary>
+    internal long KeyId
+    {
+        get
+        {
+            long id = Volatile.Read(ref _keyId);
+            if (id != 0) return id;
+            var sig = Signature();
+            id = sig is null ? KeyIds.Next() : s_bySignature.GetOrAdd(sig, static _ => KeyIds.Next());
+            long prev = Interlocked.CompareExchange(ref _keyId, id, 0);
+            return prev != 0 ? prev : id;
+        }
+    }
+
+    /// <summary>A description of every setting that affects SQL text or value conversion; null: key by identity.</summary>
+    private protected virtual string? Signature() => GetType() == typeof(SqlType) ? BaseSignature() : null;
+
+    private protected string BaseSignature() => string.Join('\u0001', Kind, Length, Precision, Scale, Collation, Timezone, CreateConstraint,
+        NativeEnum, EnumName, string.Join('\u0002', EnumLabels));
     /// <summary>Length for strings and binaries (null: unbounded).</summary>
     public int? Length { get; init; }
     /// <summary>Numeric precision.</summary>
@@ -125,6 +151,9 @@ public sealed class EnumSqlType : SqlType
 
     /// <summary>The C# enum type.</summary>
     public Type EnumType { get; }
+
+    // Member i of the enum is stored as label i, so the labels and the enum type describe the conversion.
+    private protected override string? Signature() => BaseSignature() + "\u0001" + EnumType.AssemblyQualifiedName;
 
     /// <inheritdoc/>
     public override object? ToDb(object? value, bool nativeInterval) => value switch

@@ -50,6 +50,28 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void TRV0203_writable_proxy_without_creator()
+    {
+        var (gen, _, _) = Run(Header + """
+            [Table("user")] public partial class User : Base
+            {
+                public partial long Id { get; set; }
+                public partial System.Collections.Generic.IList<Blog> BlogList { get; set; }
+                [AssociationProxy(nameof(BlogList), nameof(Blog.Title))] public partial System.Collections.Generic.IList<string> Titles { get; }
+                [AssociationProxy(nameof(BlogList), nameof(Blog.Title))] public partial System.Collections.Generic.IReadOnlyList<string> ReadOnlyTitles { get; }
+            }
+            [Table("blog")] public partial class Blog : Base
+            {
+                public partial long Id { get; set; }
+                public partial string Title { get; set; }
+                [ForeignKey("user.id")] public partial long UserId { get; set; }
+            }
+            """);
+        var d = Assert.Single(gen, x => x.Id == "TRV0203");
+        Assert.Contains("'Titles'", d.GetMessage());
+    }
+
+    [Fact]
     public void TRV0001_class_not_partial()
     {
         var (gen, _, _) = Run(Header + """

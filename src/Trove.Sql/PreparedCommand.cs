@@ -1,0 +1,131 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics;
+
+namespace Trove.Sql;
+
+public sealed partial class Connection
+{
+    /// <summary>
+    /// Binds <paramref name="cs"/> to one prepared command of this connection for repeated execution with values
+    /// set by index (the ORM's flush and by-key loads). Dispose returns the command to the connection's cache.
+    /// </summary>
+    public PreparedCommand PrepareCommand(CompiledStatement cs)
+    {
+        if (_mock) return new PreparedCommand(this, cs, null, false);
+        var cmd = Pooled.GetCommand(cs.Sql, out var cached);
+        var values = cs.Values;
+        var types = cs.Plan.Types;
+        var coll = cmd.Parameters;
+        if (cached && coll.Count == values.Length) return new PreparedCommand(this, cs, cmd, true);
+        coll.Clear();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            coll.Add(Driver.CreateParameter(cmd, cs.Dialect.Placeholder(i), v is RequiredValue ? null : cs.Dialect.ToDriverValue(v, types[i])));
+        }
+        return new PreparedCommand(this, cs, cmd, cached);
+    }
+
+    internal DbTransaction? CurrentDbTransaction => _dbTx;
+    internal DbDriver CurrentDriver => Driver;
+    internal void ReturnPrepared(CompiledStatement cs, DbCommand cmd, bool cached) => Release(cs, cmd, cached);
+    internal DatabaseException? TranslatePrepared(Exception e, CompiledStatement cs, DbCommand cmd) => Translate(e, cs, cmd);
+    internal void RaisePrepared(CompiledStatement cs, DbCommand cmd, long start, int rows) => Raise(cs, cmd, start, rows);
+}
+
+/// <summary>
+/// One statement on one connection's prepared ADO.NET command, executed many times with values set by index:
+/// no per-execution parameter objects, and SQLite keeps its compiled statement between executions. Every
+/// execution raises <see cref="Engine.StatementExecuted"/> and translates driver errors like
+/// <see cref="Connection.ExecuteNonQuery"/>. Not thread-safe; a reader it returned must be disposed before the
+/// next execution (<see cref="IsBusy"/>).
+/// </summary>
+public sealed class PreparedCommand : IDisposable
+{
+    private readonly Connection _connection;
+    private readonly DbCommand? _cmd;
+    private readonly bool _cached;
+    private DbDataReader? _reader;
+    private bool _disposed;
+
+    internal PreparedCommand(Connection connection, CompiledStatement cs, DbCommand? cmd, bool cached)
+    {
+        _connection = connection; Statement = cs; _cmd = cmd; _cached = cached;
+    }
+
+    /// <summary>The statement.</summary>
+    public CompiledStatement Statement { get; }
+
+    /// <summary>Number of parameters (placeholder order).</summary>
+    public int ParameterCount => Statement.Values.Length;
+
+    /// <summary>True while a reader from <see cref="ExecuteReader"/> is open.</summary>
+    public bool IsBusy => _reader is { IsClosed: false };
+
+    /// <summary>Sets parameter <paramref name="index"/> (converted like any bound value of the statement).</summary>
+    public void Set(int index, object? value)
+    {
+        if (_cmd is null) return;
+        _connection.CurrentDriver.SetParameterValue(_cmd.Parameters[index], Statement.Dialect.ToDriverValue(value, Statement.Plan.Types[index]));
+    }
+
+    /// <summary>Executes without reading rows; returns rows affected.</summary>
+    public int ExecuteNonQuery()
+    {
+        var cmd = Ready();
+        if (cmd is null) return -1;
+        var start = Stopwatch.GetTimestamp();
+        int n;
+        try { n = cmd.ExecuteNonQuery(); }
+        catch (Exception e) when (_connection.TranslatePrepared(e, Statement, cmd) is { } t) { throw t; }
+        _connection.RaisePrepared(Statement, cmd, start, n);
+        return n;
+    }
+
+    /// <summary>Executes and returns the open reader (dispose it before executing again); RowCount in the event is -1.</summary>
+    public DbDataReader ExecuteReader(CommandBehavior behavior = CommandBehavior.Default)
+    {
+        var cmd = Ready() ?? throw new InvalidOperationException("A mock connection has no reader");
+        var start = Stopwatch.GetTimestamp();
+        try { _reader = cmd.ExecuteReader(behavior); }
+        catch (Exception e) when (_connection.TranslatePrepared(e, Statement, cmd) is { } t) { throw t; }
+        _connection.RaisePrepared(Statement, cmd, start, -1);
+        return _reader;
+    }
+
+    /// <summary>Async <see cref="ExecuteReader"/>.</summary>
+    public async Task<DbDataReader> ExecuteReaderAsync(CancellationToken ct = default)
+    {
+        var cmd = Ready() ?? throw new InvalidOperationException("A mock connection has no reader");
+        var start = Stopwatch.GetTimestamp();
+        try { _reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false); }
+        catch (Exception e) when (_connection.TranslatePrepared(e, Statement, cmd) is { } t) { throw t; }
+        _connection.RaisePrepared(Statement, cmd, start, -1);
+        return _reader;
+    }
+
+    private DbCommand? Ready()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_cmd is null)
+        {
+            _connection.Engine.MockExecutor?.Invoke(Statement);
+            return null;
+        }
+        if (IsBusy) throw new InvalidOperationException("The previous reader of this command is still open");
+        _cmd.Transaction = _connection.CurrentDbTransaction;
+        return _cmd;
+    }
+
+    /// <summary>Returns the command to the connection's cache (or disposes it when the connection is closed).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _reader?.Dispose();
+        if (_cmd is null) return;
+        if (_connection.IsClosed) _cmd.Dispose();
+        else _connection.ReturnPrepared(Statement, _cmd, _cached);
+    }
+}

@@ -1,0 +1,226 @@
+using Trove.Orm.Tests.Infrastructure;
+using Trove.Sql;
+using N = Trove.Orm.Tests.Relationships.CNone;
+using D = Trove.Orm.Tests.Relationships.CDefault;
+using Nl = Trove.Orm.Tests.Relationships.CNullable;
+using Del = Trove.Orm.Tests.Relationships.CDelete;
+using Orph = Trove.Orm.Tests.Relationships.COrphan;
+using Mg = Trove.Orm.Tests.Relationships.CMerge;
+using So = Trove.Orm.Tests.Relationships.CSaveOnly;
+using Rf = Trove.Orm.Tests.Relationships.CRefresh;
+using Ex = Trove.Orm.Tests.Relationships.CExpunge;
+
+namespace Trove.Orm.Tests.Relationships;
+
+/// <summary>Seed 004 §4.7 cascades (sqlalchemy_reference.out "004 4.7"), on SQLite and PostgreSQL.</summary>
+public class CascadeTests
+{
+    public static IEnumerable<object[]> Dialects() => OrmDb.Dialects();
+
+    private static (Engine, Trove.Orm.Session) Fresh(string dialect, Trove.Sql.Schema.MetaData metadata)
+    {
+        var e = OrmDb.Open(dialect);
+        metadata.CreateAll(e);
+        return (e, new Trove.Orm.Session(e));
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Save_update_off_and_on(string dialect)
+    {
+        var (e1, s1) = Fresh(dialect, N.Base.Metadata);
+        using (e1)
+        using (s1)
+        {
+            var user = new N.User { Name = "哈哈" };
+            var blog = new N.Blog { Title = "第一个" };
+            user.BlogList = [blog];
+            s1.Add(user);
+            Assert.False(s1.Contains(blog));
+            s1.Commit();
+            Assert.Equal(0, s1.Query<N.Blog>().Count());
+        }
+        var (e2, s2) = Fresh(dialect, So.Base.Metadata);
+        using (e2)
+        using (s2)
+        {
+            var user = new So.User { Name = "哈哈" };
+            var blog = new So.Blog { Title = "第一个" };
+            user.BlogList = [blog];
+            s2.Add(user);
+            Assert.True(s2.Contains(blog));
+            s2.Commit();
+            Assert.Equal([("第一个", 1L)], s2.Query<So.Blog>().Select(b => new { b.Title, b.UserId }).ToList().Select(x => (x.Title, x.UserId)));
+        }
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Delete_without_cascade_nulls_the_key_and_not_null_fails(string dialect)
+    {
+        var (e1, s1) = Fresh(dialect, D.Base.Metadata);
+        using (e1)
+        using (s1)
+        {
+            s1.Add(new D.User { Name = "用户", BlogList = [new D.Blog { Title = "哈哈" }, new D.Blog { Title = "呵呵" }] });
+            s1.Commit();
+            s1.Remove(s1.Query<D.User>().First());
+            Assert.Throws<IntegrityException>(() => s1.Commit());
+            s1.Rollback();
+        }
+        var (e2, s2) = Fresh(dialect, Nl.Base.Metadata);
+        using (e2)
+        using (s2)
+        {
+            s2.Add(new Nl.User { Name = "用户", BlogList = [new Nl.Blog { Title = "哈哈" }, new Nl.Blog { Title = "呵呵" }] });
+            s2.Commit();
+            using var log = new StatementLog(e2);
+            s2.Remove(s2.Query<Nl.User>().First());
+            s2.Commit();
+            Assert.Equal(["SELECT user", "SELECT blog", "UPDATE blog", "UPDATE blog", "DELETE user"], log.Take());
+            Assert.Equal([("哈哈", (long?)null), ("呵呵", null)], s2.Query<Nl.Blog>().OrderBy(b => b.Id).Select(b => new { b.Title, b.UserId }).ToList().Select(x => (x.Title, x.UserId)));
+        }
+        var (e3, s3) = Fresh(dialect, Del.Base.Metadata);
+        using (e3)
+        using (s3)
+        {
+            s3.Add(new Del.User { Name = "用户", BlogList = [new Del.Blog { Title = "哈哈" }, new Del.Blog { Title = "呵呵" }] });
+            s3.Commit();
+            using var log = new StatementLog(e3);
+            s3.Remove(s3.Query<Del.User>().First());
+            s3.Commit();
+            Assert.Equal(["SELECT user", "SELECT blog", "DELETE blog", "DELETE blog", "DELETE user"], log.Take());
+            Assert.Equal((0, 0), (s3.Query<Del.User>().Count(), s3.Query<Del.Blog>().Count()));
+        }
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Delete_orphan(string dialect)
+    {
+        var (e, s) = Fresh(dialect, Orph.Base.Metadata);
+        using var _e = e;
+        using var _s = s;
+        var u = new Orph.User { Name = "用户" };
+        u.BlogList = [new Orph.Blog { Title = "一" }, new Orph.Blog { Title = "二" }];
+        s.Add(u);
+        s.Commit();
+        var user = s.Query<Orph.User>().First();
+        var blog2 = s.Query<Orph.Blog>().Where(b => b.Title == "二").First();
+        user.BlogList = [blog2];
+        s.Commit();
+        Assert.Equal(["二"], s.Query<Orph.Blog>().Select(b => b.Title).ToList());
+        user.BlogList.Remove(blog2);
+        s.Commit();
+        Assert.Equal(0, s.Query<Orph.Blog>().Count());
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Merge_and_merge_cascade(string dialect)
+    {
+        var (e, s) = Fresh(dialect, Mg.Base.Metadata);
+        using var _e = e;
+        using (s)
+        {
+            s.Add(new Mg.User { Id = 1, Name = "1" });
+            s.Commit();
+        }
+        using (var s2 = new Trove.Orm.Session(e))
+        {
+            var user = s2.Merge(new Mg.User { Id = 1 });
+            Assert.Equal("1", user.Name);
+            s2.Merge(new Mg.User { Id = 1, Name = "2" });
+            s2.Commit();
+            Assert.Equal("2", s2.Query<Mg.User>().Where(u => u.Id == 1).Select(u => u.Name).Single());
+            s2.Merge(new Mg.User { Id = 7, Name = "seven" });
+            s2.Commit();
+            Assert.Equal("seven", s2.Query<Mg.User>().Where(u => u.Id == 7).Select(u => u.Name).Single());
+            s2.Merge(new Mg.User { Id = 1, BlogList = [new Mg.Blog { Title = "哈哈" }] });
+            s2.Commit();
+            Assert.Equal([("哈哈", 1L)], s2.Query<Mg.Blog>().Select(b => new { b.Title, b.UserId }).ToList().Select(x => (x.Title, x.UserId)));
+        }
+
+        var (e2, s3) = Fresh(dialect, So.Base.Metadata);
+        using var _e2 = e2;
+        using var _s3 = s3;
+        s3.Add(new So.User { Id = 1, Name = "1" });
+        s3.Commit();
+        s3.Merge(new So.User { Id = 1, BlogList = [new So.Blog { Title = "哈哈" }] });
+        s3.Commit();
+        Assert.Equal(0, s3.Query<So.Blog>().Count());
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Refresh_expire_cascade(string dialect)
+    {
+        var (e, s) = Fresh(dialect, Rf.Base.Metadata);
+        using (e)
+        using (s)
+        {
+            s.Add(new Rf.User { Name = "用户", BlogList = [new Rf.Blog { Title = "哈哈" }, new Rf.Blog { Title = "呵呵" }] });
+            s.Commit();
+            var user = s.Query<Rf.User>().First();
+            var blog = user.BlogList[0];
+            _ = (user.Name, blog.Title);
+            s.Expire(user);
+            using var log = new StatementLog(e);
+            _ = (user.Name, blog.Title);
+            Assert.Equal(2, log.Take().Count);
+        }
+        var (e2, s2) = Fresh(dialect, D.Base.Metadata);
+        using (e2)
+        using (s2)
+        {
+            s2.Add(new D.User { Name = "用户", BlogList = [new D.Blog { Title = "哈哈" }, new D.Blog { Title = "呵呵" }] });
+            s2.Commit();
+            var user = s2.Query<D.User>().First();
+            var blog = user.BlogList[0];
+            _ = (user.Name, blog.Title);
+            s2.Expire(user);
+            using var log = new StatementLog(e2);
+            _ = (user.Name, blog.Title);
+            Assert.Single(log.Take());
+        }
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Expunge_cascade(string dialect)
+    {
+        var (e, s) = Fresh(dialect, Ex.Base.Metadata);
+        using var _e = e;
+        using var _s = s;
+        var user = new Ex.User { Name = "用户" };
+        var blog = new Ex.Blog { Title = "第一个" };
+        user.BlogList = [blog];
+        s.Add(user);
+        s.Add(blog);
+        s.Expunge(user);
+        Assert.Equal((false, false), (s.Contains(user), s.Contains(blog)));
+    }
+}
+
+/// <summary>Flush ordering across a cycle of foreign keys (issue 7: cycles broken with post-update statements).</summary>
+public class CycleTests
+{
+    public static IEnumerable<object[]> Dialects() => OrmDb.Dialects();
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Mutual_references_insert_then_post_update(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        if (dialect == "sqlite") Cycle.Base.Metadata.CreateAll(engine);
+        else
+        {
+            // the Core's CREATE TABLE cannot order a cycle (no ALTER TABLE … ADD CONSTRAINT): written out here
+            engine.Execute(Db.Text("CREATE TABLE person (id INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name VARCHAR(32) NOT NULL, favorite_blog_id INTEGER)"));
+            engine.Execute(Db.Text("CREATE TABLE blog (id INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, title VARCHAR(32) NOT NULL, owner_id INTEGER REFERENCES person (id))"));
+            engine.Execute(Db.Text("ALTER TABLE person ADD FOREIGN KEY (favorite_blog_id) REFERENCES blog (id)"));
+        }
+        using var s = new Trove.Orm.Session(engine);
+        using var log = new StatementLog(engine);
+        var p = new Cycle.Person { Name = "p" };
+        var b = new Cycle.Blog { Title = "b", Owner = p };
+        p.FavoriteBlog = b;
+        s.Add(p);
+        s.Commit();
+        Assert.Equal(["INSERT person", "INSERT blog", "UPDATE person"], log.Take());
+        Assert.Equal((b.Id, p.Id), (s.Query<Cycle.Person>().Select(x => x.FavoriteBlogId).Single()!.Value, s.Query<Cycle.Blog>().Select(x => x.OwnerId).Single()!.Value));
+    }
+}
