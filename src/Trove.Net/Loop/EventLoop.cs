@@ -147,9 +147,13 @@ internal sealed unsafe class EventLoop
                     ulong data = p[i].Data;
                     if (data == WakeToken)
                     {
-                        Volatile.Write(ref _signaled, 0);
+                        // Read the eventfd before clearing the flag. The other order lost wake-ups:
+                        // a Post between the clear and the read wrote the eventfd, the read
+                        // consumed that write, and the flag stayed set, so no later Post ever
+                        // wrote again and the loop slept through new connections and wakes.
                         ulong value;
                         Native.read(_eventfd, &value, sizeof(ulong));
+                        Volatile.Write(ref _signaled, 0);
                         continue;
                     }
                     var c = (int)data < _slots.Count ? _slots[(int)data] : null;
