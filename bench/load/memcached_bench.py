@@ -66,8 +66,20 @@ class Server:
 
 
 def memcaslap(port, cfg, seconds):
-    out = subprocess.run(["memcaslap", "-s", "127.0.0.1:%d" % port, "-T", "2", "-c", "50", "-t", "%ds" % seconds,
-                          "-F", os.path.join(HERE, cfg)], capture_output=True, text=True, timeout=seconds + 60).stdout
+    """Runs memcaslap; returns (ops, tps), or None when it did not finish (the socket queues are
+    printed then, to tell a server that stopped answering from a stuck load generator)."""
+    p = subprocess.Popen(["memcaslap", "-s", "127.0.0.1:%d" % port, "-T", "2", "-c", "50", "-t", "%ds" % seconds,
+                          "-F", os.path.join(HERE, cfg)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        out = p.communicate(timeout=seconds + 30)[0]
+    except subprocess.TimeoutExpired:
+        ss = subprocess.run(["ss", "-tn", "( sport = :%d )" % port], capture_output=True, text=True).stdout.splitlines()
+        busy = [l for l in ss[1:] if l.split()[1] != "0" or l.split()[2] != "0"]
+        print("memcaslap did not finish; %d server sockets, with queued bytes (Recv-Q Send-Q): %s"
+              % (len(ss) - 1, busy[:10]), flush=True)
+        p.kill()
+        p.communicate()
+        return None
     m = re.search(r"Run time: [\d.]+s Ops: (\d+) TPS: (\d+)", out)
     if not m:
         raise RuntimeError("memcaslap output not understood:\n" + out)
@@ -113,13 +125,19 @@ def main():
         for workload, cfg in (("get/set 9:1", "memcached_mix.cfg"), ("set only", "memcached_set.cfg")):
             for k in servers:  # warm-up (JIT, tables), not recorded
                 memcaslap(servers[k].port, cfg, 3)
+            failed = {}
             for run in range(args.runs):
                 # Rotate which server goes first, so no server always runs right after another.
                 order = kinds[run % len(kinds):] + kinds[:run % len(kinds)]
                 for k in order:
                     srv = servers[k]
                     before = cpu_ticks(srv.pid)
-                    ops, tps = memcaslap(srv.port, cfg, args.seconds)
+                    r = memcaslap(srv.port, cfg, args.seconds)
+                    if r is None:
+                        failed[k] = failed.get(k, 0) + 1
+                        print("%-12s %-10s run %d: did not finish (not counted)" % (workload, k, run + 1), flush=True)
+                        continue
+                    ops, tps = r
                     cpu_us = (cpu_ticks(srv.pid) - before) * TICK_US / ops
                     results.setdefault((workload, k), []).append((tps, cpu_us))
                     print("%-12s %-10s run %d: %8d ops/s  %.2f us CPU/request" % (workload, k, run + 1, tps, cpu_us), flush=True)
