@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Trove.Orm.Internal;
+using Trove.Orm.Relationships;
 using Trove.Sql;
 
 namespace Trove.Orm;
@@ -271,13 +272,41 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         var mapper = MapperOf(instance);
         if (s is null || !ReferenceEquals(s.Session, this))
             throw new InvalidInstanceStateException($"Instance {mapper.Describe(s ?? mapper.NewState(Entity(instance)))} is not persistent within this Session");
-        ulong bits = 0;
+        ulong bits = 0, rels = 0;
         if (attributes.Length == 0) bits = mapper.AllColumns;
         else
             foreach (var a in attributes)
-                bits |= (mapper.FindByProperty(a) ?? throw new KeyNotFoundException($"'{mapper.EntityType.Name}' has no mapped attribute '{a}'")).Bit;
-        ExpireState(s, bits);
+            {
+                if (mapper.FindByProperty(a) is { } col) bits |= col.Bit;
+                else rels |= (FindRelationship(mapper, a) ?? throw new KeyNotFoundException($"'{mapper.EntityType.Name}' has no mapped attribute '{a}'")).Bit;
+            }
+        if (bits != 0) ExpireState(s, bits);
+        if (rels != 0) ExpireRelationships(s, rels);
         if (attributes.Length == 0) ExpireCascade(s);
+    }
+
+    private static RelationshipMap? FindRelationship(EntityMapper mapper, string name)
+    {
+        foreach (var r in mapper.Relationships)
+            if (r.Name == name) return r;
+        return null;
+    }
+
+    /// <summary>
+    /// Expires named relationships only (SQLAlchemy <c>session.expire(obj, ['children'])</c>): the next access
+    /// lazy-loads them again, and their unflushed changes (an assigned reference, pending link rows) are discarded.
+    /// </summary>
+    private static void ExpireRelationships(InstanceState s, ulong rels)
+    {
+        if (s.Status == InstanceStatus.Pending) return;
+        s.RelLoaded &= ~rels;
+        s.RelChanged &= ~rels;
+        foreach (var r in s.Mapper.Relationships)
+        {
+            if ((rels & r.Bit) == 0 || s.Mapper.GetRelated(s.Entity, r.Index) is not RelationCollection c) continue;
+            c.LinksAdded = null;
+            c.LinksRemoved = null;
+        }
     }
 
     internal static void ExpireState(InstanceState s, ulong bits)
@@ -301,6 +330,9 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         Expire(instance, attributes);
         var s = Entity(instance)._troveState!;
         LoadUnloaded(s);
+        // named relationships load at once too, as SQLAlchemy's refresh(obj, ['children']) does
+        foreach (var r in s.Mapper.Relationships)
+            if ((s.RelLoaded & r.Bit) == 0 && Array.IndexOf(attributes, r.Name) >= 0) s.LoadRelationship(r.Index);
     }
 
     /// <summary>Async twin of <see cref="Refresh"/>.</summary>
