@@ -113,45 +113,16 @@ internal static class Emitter
         sb.AppendLine("        };");
         sb.AppendLine();
 
-        sb.Append("        public override object? GetDbValue(").Append(O).AppendLine("DeclarativeBase entity, int column)");
-        sb.AppendLine("        {");
-        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
-        sb.AppendLine("            return column switch");
-        sb.AppendLine("            {");
-        for (var i = 0; i < m.Columns.Count; i++)
-            sb.Append("                ").Append(i).Append(" => ").Append(ToDb(m.Columns[i], "e." + m.Columns[i].Property)).AppendLine(",");
-        sb.AppendLine("                _ => throw new global::System.ArgumentOutOfRangeException(nameof(column)),");
-        sb.AppendLine("            };");
-        sb.AppendLine("        }");
-        sb.AppendLine();
-
-        sb.Append("        public override object? GetValue(").Append(O).AppendLine("DeclarativeBase entity, int column)");
-        sb.AppendLine("        {");
-        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
-        sb.AppendLine("            return column switch");
-        sb.AppendLine("            {");
-        for (var i = 0; i < m.Columns.Count; i++)
-            sb.Append("                ").Append(i).Append(" => e.").Append(m.Columns[i].Property).AppendLine(",");
-        sb.AppendLine("                _ => throw new global::System.ArgumentOutOfRangeException(nameof(column)),");
-        sb.AppendLine("            };");
-        sb.AppendLine("        }");
-        sb.AppendLine();
-
-        sb.Append("        public override void SetValue(").Append(O).AppendLine("DeclarativeBase entity, int column, object? value)");
-        sb.AppendLine("        {");
-        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
-        sb.AppendLine("            switch (column)");
-        sb.AppendLine("            {");
-        for (var i = 0; i < m.Columns.Count; i++)
-        {
-            var c = m.Columns[i];
-            sb.Append("                case ").Append(i).Append(": e.").Append(c.Property).Append(" = ").Append(O).Append("Internal.Conv.To<").Append(ClrType(c)).Append(">(value");
-            if (c.Kind == ValueKind.Enum) sb.Append(", static s => FromDb_").Append(c.Property).Append("(s)");
-            sb.AppendLine("); break;");
-        }
-        sb.AppendLine("            }");
-        sb.AppendLine("        }");
-        sb.AppendLine();
+        EntitySwitch(sb, m.FullName, "object? GetDbValue(" + O + "DeclarativeBase entity, int column)", "column", asExpression: true,
+            m.Columns.Select((c, i) => i + " => " + ToDb(c, "e." + c.Property) + ","),
+            "_ => throw new global::System.ArgumentOutOfRangeException(nameof(column)),");
+        EntitySwitch(sb, m.FullName, "object? GetValue(" + O + "DeclarativeBase entity, int column)", "column", asExpression: true,
+            m.Columns.Select((c, i) => i + " => e." + c.Property + ","),
+            "_ => throw new global::System.ArgumentOutOfRangeException(nameof(column)),");
+        EntitySwitch(sb, m.FullName, "void SetValue(" + O + "DeclarativeBase entity, int column, object? value)", "column", asExpression: false,
+            m.Columns.Select((c, i) => "case " + i + ": e." + c.Property + " = " + O + "Internal.Conv.To<" + ClrType(c) + ">(value"
+                + (c.Kind == ValueKind.Enum ? ", static s => FromDb_" + c.Property + "(s)" : "") + "); break;"),
+            null);
 
         sb.AppendLine("        public override object? ToDbValue(int column, object? value)");
         sb.AppendLine("        {");
@@ -320,4 +291,24 @@ internal static class Emitter
     }
 
     public static string Lit(string s) => SymbolDisplay.FormatLiteral(s, true);
+
+    /// <summary>
+    /// Emits <c>public override {signature}</c> whose body casts <c>entity</c> to the entity class as <c>e</c> and
+    /// switches on <paramref name="index"/>: a switch expression it returns, or a switch statement.
+    /// The mapper's per-column and per-relationship accessors all have this shape.
+    /// </summary>
+    internal static void EntitySwitch(StringBuilder sb, string entityType, string signature, string index, bool asExpression,
+        IEnumerable<string> arms, string? defaultArm)
+    {
+        sb.Append("        public override ").AppendLine(signature);
+        sb.AppendLine("        {");
+        sb.Append("            var e = (").Append(entityType).AppendLine(")entity;");
+        sb.Append(asExpression ? "            return " + index + " switch" : "            switch (" + index + ")").AppendLine();
+        sb.AppendLine("            {");
+        foreach (var arm in arms) sb.Append("                ").AppendLine(arm);
+        if (defaultArm is not null) sb.Append("                ").AppendLine(defaultArm);
+        sb.AppendLine(asExpression ? "            };" : "            }");
+        sb.AppendLine("        }");
+        sb.AppendLine();
+    }
 }

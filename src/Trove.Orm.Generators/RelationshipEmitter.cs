@@ -82,43 +82,13 @@ internal static class RelationshipEmitter
         }
         sb.AppendLine("        };");
         sb.AppendLine();
-        sb.Append("        public override object? GetRelated(").Append(O).AppendLine("DeclarativeBase entity, int index)");
-        sb.AppendLine("        {");
-        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
-        sb.AppendLine("            return index switch");
-        sb.AppendLine("            {");
-        for (var i = 0; i < m.Relationships.Count; i++)
-            sb.Append("                ").Append(i).Append(" => e.").Append(FieldName(m.Relationships[i])).AppendLine(",");
-        sb.AppendLine("                _ => null,");
-        sb.AppendLine("            };");
-        sb.AppendLine("        }");
-        sb.AppendLine();
-        sb.Append("        public override void SetRelated(").Append(O).AppendLine("DeclarativeBase entity, int index, object? value)");
-        sb.AppendLine("        {");
-        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
-        sb.AppendLine("            switch (index)");
-        sb.AppendLine("            {");
-        for (var i = 0; i < m.Relationships.Count; i++)
-        {
-            var r = m.Relationships[i];
-            sb.Append("                case ").Append(i).Append(": e.").Append(FieldName(r)).Append(" = (").Append(FieldType(r)).AppendLine(")value; break;");
-        }
-        sb.AppendLine("            }");
-        sb.AppendLine("        }");
-        sb.AppendLine();
-        sb.Append("        public override object CreateCollection(").Append(O).AppendLine("DeclarativeBase entity, int index)");
-        sb.AppendLine("        {");
-        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
-        sb.AppendLine("            switch (index)");
-        sb.AppendLine("            {");
-        for (var i = 0; i < m.Relationships.Count; i++)
-        {
-            var r = m.Relationships[i];
-            if (r.Kind == "Reference") continue;
-            sb.Append("                case ").Append(i).Append(": return e.").Append(FieldName(r)).Append(" ??= new(e, Relationships[").Append(i).AppendLine("]);");
-        }
-        sb.AppendLine("                default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
-        sb.AppendLine("            }");
-        sb.AppendLine("        }");
+        Emitter.EntitySwitch(sb, m.FullName, "object? GetRelated(" + O + "DeclarativeBase entity, int index)", "index", asExpression: true,
+            m.Relationships.Select((r, i) => i + " => e." + FieldName(r) + ","), "_ => null,");
+        Emitter.EntitySwitch(sb, m.FullName, "void SetRelated(" + O + "DeclarativeBase entity, int index, object? value)", "index", asExpression: false,
+            m.Relationships.Select((r, i) => "case " + i + ": e." + FieldName(r) + " = (" + FieldType(r) + ")value; break;"), null);
+        Emitter.EntitySwitch(sb, m.FullName, "object CreateCollection(" + O + "DeclarativeBase entity, int index)", "index", asExpression: false,
+            m.Relationships.Select((r, i) => (r, i)).Where(x => x.r.Kind != "Reference")
+                .Select(x => "case " + x.i + ": return e." + FieldName(x.r) + " ??= new(e, Relationships[" + x.i + "]);"),
+            "default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
     }
 }

@@ -26,7 +26,7 @@ public sealed class TroveConnection : IDuplexPipe
     /// <summary>Set when an event loop serves this connection (then there are no pipes).</summary>
     internal Loop.LoopConnection? Loop;
 
-    /// <summary>A connection served by an event loop: no pipes; the loop sets <see cref="Loop"/>.</summary>
+    /// <summary>A connection served by an event loop (no pipes; the loop sets <see cref="Loop"/>); the pipe constructor starts here too.</summary>
     internal TroveConnection(Socket socket, ILogger log)
     {
         _socket = socket;
@@ -38,15 +38,8 @@ public sealed class TroveConnection : IDuplexPipe
         LastActivityTicks = Environment.TickCount64;
     }
 
-    internal TroveConnection(Socket socket, TcpServerOptions options, ILogger log)
+    internal TroveConnection(Socket socket, TcpServerOptions options, ILogger log) : this(socket, log)
     {
-        _socket = socket;
-        _log = log;
-        Id = Interlocked.Increment(ref s_nextId);
-        RemoteEndPoint = socket.RemoteEndPoint;
-        LocalEndPoint = socket.LocalEndPoint;
-        ConnectedAt = DateTimeOffset.UtcNow;
-        LastActivityTicks = Environment.TickCount64;
         if (options.DirectTransport)
         {
             _reader = new SocketReader(socket, this, options.HandlerScheduler == PipeScheduler.Inline,

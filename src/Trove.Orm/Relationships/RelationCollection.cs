@@ -60,6 +60,15 @@ public abstract class RelationCollection
         if (s is not null && (s.RelLoaded & Relation.Bit) == 0) s.LoadRelationship(Relation.Index);
     }
 
+    /// <summary>The user's Clear: empties the collection, then reports each element it held as removed.</summary>
+    private protected void ClearAndReport()
+    {
+        EnsureLoaded();
+        var items = Snapshot();
+        RawClear();
+        foreach (var i in items) OnRemoved(i);
+    }
+
     private protected void OnAdded(DeclarativeBase item) => RelationshipEvents.Appended(Owner, Relation, item);
     private protected void OnRemoved(DeclarativeBase item) => RelationshipEvents.Removed(Owner, Relation, item);
 }
@@ -130,13 +139,7 @@ public sealed class RelationList<T> : RelationCollection, IList<T>, IReadOnlyLis
     }
 
     /// <inheritdoc />
-    public void Clear()
-    {
-        EnsureLoaded();
-        var items = _items.ToArray();
-        _items.Clear();
-        foreach (var i in items) OnRemoved(i);
-    }
+    public void Clear() => ClearAndReport();
 
     /// <inheritdoc />
     public bool Contains(T item) { EnsureLoaded(); return _items.Contains(item); }
@@ -205,13 +208,7 @@ public sealed class RelationSet<T> : RelationCollection, ISet<T>, IReadOnlyColle
     }
 
     /// <inheritdoc />
-    public void Clear()
-    {
-        EnsureLoaded();
-        var items = _items.ToArray();
-        _items.Clear();
-        foreach (var i in items) OnRemoved(i);
-    }
+    public void Clear() => ClearAndReport();
 
     /// <inheritdoc />
     public bool Contains(T item) { EnsureLoaded(); return _items.Contains(item); }
