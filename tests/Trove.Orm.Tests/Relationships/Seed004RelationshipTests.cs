@@ -80,7 +80,9 @@ public class Seed004RelationshipTests
         Assert.Equal(["SELECT user", "SELECT blog", "SELECT blog", "SELECT SELECT"], log.Take());
         bl.Add(new Blog { Title = "new", Id = 5 });
         s.Commit();
+        Assert.Equal(["INSERT blog"], log.Take());
         Assert.Equal(4, s.Get<User>(1L)!.Blogs.Count());
+        Assert.Equal(["SELECT user", "SELECT SELECT"], log.Take());   // the expired user reloads, then count() of the query
         Assert.Equal(1L, s.Query<Blog>().Where(b => b.Title == "new").Select(b => b.UserId).Single());
     }
 
