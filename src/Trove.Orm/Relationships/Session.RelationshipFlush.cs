@@ -93,7 +93,13 @@ public sealed partial class Session
                         if (parent._troveState is { Status: InstanceStatus.Persistent } ps && ReferenceEquals(ps.Session, this)) Remove(parent);
                     break;
                 case RelationDirection.ManyToMany:
-                    if (s.HasIdentity) _linkDeletes.Add((rel, s));
+                    if (s.HasIdentity)
+                    {
+                        // SQLAlchemy loads the collection first (its link rows are deleted pair by pair); the
+                        // DELETE here goes by the deleted end's key, but the statement sequence is the reference's
+                        _ = Related(s, rel);
+                        _linkDeletes.Add((rel, s));
+                    }
                     if (delete)
                         foreach (var t in Related(s, rel))
                             if (t._troveState is { Status: InstanceStatus.Persistent } ts && ReferenceEquals(ts.Session, this)) Remove(t);
