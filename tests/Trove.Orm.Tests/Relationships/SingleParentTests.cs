@@ -80,3 +80,29 @@ public class SingleParentTests
         }
     }
 }
+
+/// <summary>An entity whose primary key has two columns (the link class above): identity map, Get by tuple or array, delete.</summary>
+public class CompositeKeyTests
+{
+    public static IEnumerable<object[]> Dialects() => OrmDb.Dialects();
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Get_by_tuple_and_by_array_find_one_identity(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        Base.Metadata.CreateAll(engine);
+        using var s = new Trove.Orm.Session(engine);
+        s.AddRange(new C(), new C(), new Tag { Name = "x" });
+        s.Flush();
+        s.AddRange(new CTag { CId = 1, TagId = 1 }, new CTag { CId = 2, TagId = 1 });
+        s.Commit();
+        s.ExpungeAll();
+        var a = s.Get<CTag>((1L, 1L));
+        Assert.NotNull(a);
+        Assert.Same(a, s.Get<CTag>(new object[] { 1L, 1L }));
+        Assert.Null(s.Get<CTag>((1L, 2L)));
+        s.Remove(s.Get<CTag>((2L, 1L))!);
+        s.Commit();
+        Assert.Equal(1, s.Query<CTag>().Count());
+    }
+}
