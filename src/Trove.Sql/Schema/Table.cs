@@ -236,23 +236,27 @@ public sealed class MetaData
         _ordered.Add(t);
     }
 
-    /// <summary>Tables ordered so every table comes after the tables it references (cycles keep declaration order).</summary>
+    /// <summary>
+    /// Tables ordered so every table comes after the tables it references: level by level (first every table that
+    /// references nothing left, in declaration order, then the next level), as SQLAlchemy's create_all orders them, so
+    /// DDL comes out in the reference's sequence. Tables on a cycle keep declaration order.
+    /// </summary>
     public IReadOnlyList<Table> SortedTables
     {
         get
         {
-            var result = new List<Table>();
-            var state = new Dictionary<Table, int>();
-            void Visit(Table t)
+            var result = new List<Table>(_ordered.Count);
+            var todo = new List<Table>(_ordered);
+            var done = new HashSet<Table>();
+            while (todo.Count > 0)
             {
-                if (state.TryGetValue(t, out var s)) return;
-                state[t] = 1;
-                foreach (var r in t.ReferencedTables())
-                    if (_tables.TryGetValue(r, out var rt) && rt != t) Visit(rt);
-                state[t] = 2;
-                result.Add(t);
+                var level = todo.Where(t => t.ReferencedTables().All(r =>
+                    !_tables.TryGetValue(r, out var rt) || rt == t || done.Contains(rt))).ToList();
+                if (level.Count == 0) level = todo; // a cycle: the rest in declaration order
+                result.AddRange(level);
+                done.UnionWith(level);
+                todo = todo.Where(t => !done.Contains(t)).ToList();
             }
-            foreach (var t in _ordered) Visit(t);
             return result;
         }
     }
