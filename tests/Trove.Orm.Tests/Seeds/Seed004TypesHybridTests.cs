@@ -97,35 +97,64 @@ public class Seed004TypesHybridTests
     {
         using var engine = OrmDb.Open(dialect);
         Models.S004Hybrid.Base.Metadata.CreateAll(engine);
-        using var session = new Trove.Orm.Session(engine);
+        var session = new Trove.Orm.Session(engine);
+        using var log = new StatementLog(engine);
+        void Sql(params string[] expected) => Assert.Equal(expected, log.Take(dmlOnly: false));
+
+        // >>> session.add(Interval(start=0, end=100)); session.commit(); ins = session.query(Interval).first(); ins.end - ins.start
         session.Add(new Interval { Start = 0, End = 100 });
         session.Commit();
-        using var log = new StatementLog(engine);
+        Sql("BEGIN", "INSERT interval", "COMMIT");
         var ins = session.Query<Interval>().FirstOrDefault()!;
         Assert.Equal(100, ins.End - ins.Start);
+        Sql("BEGIN", "SELECT interval");
+        // >>> filter(Interval.end - Interval.start > 10).first(): the same expression as SQL
         Assert.Same(ins, session.Query<Interval>().Where(i => i.End - i.Start > 10).FirstOrDefault());
-        log.Clear();
+        Assert.Contains("WHERE interval.\"end\" - interval.start > ", log.Sql[^1]);
+        Sql("SELECT interval");
+        // >>> filter(Interval.length > 10).first(); filter(Interval.bigger(10)).first(); ins.bigger(1)
         Assert.Same(ins, session.Query<Interval>().Where(i => i.Length > 10).FirstOrDefault());
-        Assert.Contains(log.Sql, x => x.Contains("\"end\" - interval.start >", StringComparison.Ordinal));
+        Assert.Contains("WHERE interval.\"end\" - interval.start > ", log.Sql[^1]);
+        Sql("SELECT interval");
         Assert.Same(ins, session.Query<Interval>().Where(i => i.Bigger(10)).FirstOrDefault());
+        Assert.Contains("WHERE interval.\"end\" - interval.start > ", log.Sql[^1]);
+        Sql("SELECT interval");
         Assert.True(ins.Bigger(1));
+        Sql();
         Assert.Empty(session.Query<Interval>().Where(i => i.Bigger(200)).ToList());
+        Sql("SELECT interval");
+        // (beyond the seed: a hybrid in ORDER BY and in a projection)
         Assert.Equal([100], session.Query<Interval>().OrderBy(i => i.Length).Select(i => i.Length).ToList());
+        Sql("SELECT interval");
+        session.Dispose();
+        Sql("ROLLBACK");
 
+        // >>> Interval2: length = abs(end - start) with a setter, no @length.expression
+        session = new Trove.Orm.Session(engine);
         var i2 = new Interval2 { Start = 5, End = 1 };
-        Assert.Equal(4, i2.Length);
+        Assert.Equal(4, i2.Length);     // abs() at instance level
         i2.Length = 10;
-        Assert.Equal(15, i2.End);
+        Assert.Equal(15, i2.End);       // setter
         session.Add(i2);
         session.Commit();
-        log.Clear();
+        Sql("BEGIN", "INSERT interval2", "COMMIT");
+        // >>> session.query(Interval2).filter(Interval2.length > 1).first(): Python's abs() cannot take a SQL expression
+        // (TypeError, no SQL); orm.md §3 (004 §7.2) translates Math.Abs to SQL abs(), so the same hybrid works in SQL
         Assert.Same(i2, session.Query<Interval2>().Where(i => i.Length > 1).FirstOrDefault());
-        Assert.Contains(log.Sql, x => x.Contains("abs(interval2.\"end\" - interval2.start) >", StringComparison.Ordinal));
+        Assert.Contains("abs(interval2.\"end\" - interval2.start) >", log.Sql[^1]);
+        Sql("BEGIN", "SELECT interval2");
+        session.Dispose();
+        Sql("ROLLBACK");
 
+        // >>> @length.expression def length(cls): return func.abs(cls.end - cls.start); filter(Interval.length > 1).first()
+        session = new Trove.Orm.Session(engine);
         session.Add(new Interval3 { Start = 5, End = 1 });
         session.Commit();
         log.Clear();
         Assert.NotNull(session.Query<Interval3>().Where(i => i.Length > 1).FirstOrDefault());
-        Assert.Contains(log.Sql, x => x.Contains("abs(interval3.\"end\" - interval3.start) >", StringComparison.Ordinal));
+        Assert.Contains("WHERE abs(interval3.\"end\" - interval3.start) >", log.Sql[^1]);
+        Sql("BEGIN", "SELECT interval3");
+        session.Dispose();
+        Sql("ROLLBACK");
     }
 }
