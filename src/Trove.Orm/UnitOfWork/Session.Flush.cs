@@ -30,6 +30,7 @@ public sealed partial class Session
             if (_dirty.Count > 0)
                 foreach (var mapper in DependencySort(_dirty.Select(d => d.Mapper).Distinct())) UpdateAll(mapper);
             FlushLinkRows();
+            BeforeDeletes(order);
             for (var i = order.Count - 1; i >= 0; i--) DeleteAll(order[i], deleted);
         }
         catch (Exception e)
