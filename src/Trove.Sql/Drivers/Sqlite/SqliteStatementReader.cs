@@ -212,8 +212,10 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
     // 0001-01-01T00:00 is Julian day 1,721,425.5
     private static DateTime FromJulianDay(double jd)
     {
-        var ms = (long)(jd * 86_400_000.0 + 0.5) - 148_731_163_200_000L;
-        return new DateTime(ms * TimeSpan.TicksPerMillisecond);
+        var ms = Math.Floor(jd * 86_400_000.0 + 0.5) - 148_731_163_200_000.0;
+        if (!(ms >= 0 && ms <= DateTime.MaxValue.Ticks / TimeSpan.TicksPerMillisecond))
+            throw new ArgumentOutOfRangeException(nameof(jd), jd, "The Julian day is outside the range of DateTime");
+        return new DateTime((long)ms * TimeSpan.TicksPerMillisecond);
     }
 
     public override object GetValue(int ordinal) => SqliteType(ordinal) switch
@@ -256,8 +258,10 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
         if (typeof(T) == typeof(ulong)) return (T)(object)unchecked((ulong)GetInt64(ordinal));
         if (IsDBNull(ordinal))
         {
-            if (typeof(T) == typeof(DBNull)) return (T)(object)DBNull.Value;
-            return default(T) is null ? default! : throw new InvalidCastException($"Column {ordinal} is NULL; {typeof(T).Name} cannot hold it.");
+            // as Microsoft.Data.Sqlite: only DBNull and object can hold a NULL (nullable types included)
+            if (default(T) is not null) throw new InvalidCastException($"The data is NULL at ordinal {ordinal}; {typeof(T).Name} cannot hold it.");
+            if (typeof(T) == typeof(DBNull) || typeof(T) == typeof(object)) return (T)(object)DBNull.Value;
+            throw NullValue(ordinal);
         }
         if (typeof(T) == typeof(string)) return (T)(object)GetString(ordinal);
         if (typeof(T) == typeof(byte[])) return (T)(object)GetBlob(ordinal);
