@@ -15,6 +15,7 @@ internal static class CpuFloor
         var path = Path.Combine(Path.GetTempPath(), "trove-orm-bench-" + Environment.ProcessId + ".db");
         using var raw = new SqliteConnection("Data Source=" + path);
         raw.Open();
+        using var engine = Trove.Sql.Engine.Create("sqlite:///" + path);
         var cases = new (string Name, Action Setup, Action Body, int Reps)[]
         {
             ("Insert Trove", b.Empty, b.Insert_Trove, 1),
@@ -24,6 +25,11 @@ internal static class CpuFloor
             ("Load_NoTracking Trove", b.Full, () => b.Load_Trove_NoTracking(), 5),
             ("Load Dapper", b.Full, () => b.Load_Dapper(), 5),
             ("Load raw MDS", b.Full, () => RawLoad(raw), 5),
+            ("Load Trove.Sql prepared", b.Full, () => PreparedLoad(engine), 5),
+            ("Trove.Sql read: step only", b.Full, () => ReadParts(engine, 0), 5),
+            ("Trove.Sql read: + 2 GetInt64", b.Full, () => ReadParts(engine, 1), 5),
+            ("Trove.Sql read: + IsDBNull", b.Full, () => ReadParts(engine, 2), 5),
+            ("Trove.Sql read: + GetString", b.Full, () => ReadParts(engine, 3), 5),
             ("Get Trove", b.Full, () => b.Get_Trove(), 5),
             ("Get Dapper", b.Full, () => b.Get_Dapper(), 5),
             ("Update Trove", b.Full, b.Update_Trove, 3),
@@ -82,6 +88,33 @@ internal static class CpuFloor
         var p0 = cmd.Parameters.Add(new SqliteParameter("@p0", "")); var p1 = cmd.Parameters.Add(new SqliteParameter("@p1", 0L));
         for (var i = 0; i < 10000; i++) { p0.Value = "n" + i; p1.Value = (long)i; using var r = cmd.ExecuteReader(); r.Read(); r.GetInt64(0); }
         tx.Commit();
+    }
+
+    // the driver floor of the load workloads through Trove.Sql's prepared command (the ORM's path, no ORM)
+    private static void PreparedLoad(Trove.Sql.Engine engine)
+    {
+        using var c = engine.Connect();
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("SELECT id, name, qty, note FROM item")));
+        var list = new List<DapperItem>();
+        using var r = pc.ExecuteReader();
+        while (r.Read())
+            list.Add(new DapperItem { Id = r.GetInt64(0), Name = r.GetString(1), Qty = r.GetInt64(2), Note = r.IsDBNull(3) ? null : r.GetString(3) });
+    }
+
+    // the read loop of the load workloads in parts: stepping only, then adding the column reads one kind at a time
+    private static long ReadParts(Trove.Sql.Engine engine, int mode)
+    {
+        using var c = engine.Connect();
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("SELECT id, name, qty, note FROM item")));
+        using var r = pc.ExecuteReader();
+        long sum = 0;
+        while (r.Read())
+        {
+            if (mode >= 1) sum += r.GetInt64(0) + r.GetInt64(2);
+            if (mode >= 2 && r.IsDBNull(3)) sum++;
+            if (mode >= 3) sum += r.GetString(1).Length;
+        }
+        return sum;
     }
 
     private static void RawLoad(SqliteConnection c)

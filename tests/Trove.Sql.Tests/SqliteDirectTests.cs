@@ -180,6 +180,16 @@ public sealed partial class SqliteDirectTests : IDisposable
         p.Set(0, 1);
         using (var half = p.ExecuteReader()) Assert.True(half.Read());
         using (var full = p.ExecuteReader()) { var n = 0; while (full.Read()) n++; Assert.Equal(3, n); }
+
+        // rows produced by different parts of one statement (each part has its own result registers), columns
+        // read in any order and more than once
+        using var u = Prepare(c, "SELECT k, x, 'lit' FROM v WHERE k = :a UNION ALL SELECT x, k, NULL FROM v WHERE k = :b UNION ALL SELECT 7, 8.5, X'01'");
+        u.Set(0, 1); u.Set(1, 3);
+        using var ur = u.ExecuteReader();
+        var seen = new List<string>();
+        while (ur.Read())
+            seen.Add(string.Join(",", Show(ur.GetValue(2)), Show(ur.GetValue(0)), Show(ur.GetValue(1)), Show(ur.GetValue(0)), ur.IsDBNull(2)));
+        Assert.Equal(["String:lit,Int64:1,String:a,Int64:1,False", "DBNull:,Double:3.5,Int64:3,Double:3.5,True", "blob:01/1,Int64:7,Double:8.5,Int64:7,False"], seen);
     }
 
     [Fact]

@@ -50,6 +50,13 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Lib), SuppressGCTransition] public static partial byte* sqlite3_column_text(IntPtr stmt, int i);
     [LibraryImport(Lib), SuppressGCTransition] public static partial byte* sqlite3_column_blob(IntPtr stmt, int i);
     [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_column_bytes(IntPtr stmt, int i);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial IntPtr sqlite3_column_value(IntPtr stmt, int i);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_value_type(IntPtr value);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial long sqlite3_value_int64(IntPtr value);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial double sqlite3_value_double(IntPtr value);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial byte* sqlite3_value_text(IntPtr value);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial byte* sqlite3_value_blob(IntPtr value);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_value_bytes(IntPtr value);
 
     /// <summary>A NUL-terminated UTF-8 string from SQLite (null pointer → null).</summary>
     public static string? Utf8z(byte* p) => p == null ? null : Marshal.PtrToStringUTF8((IntPtr)p);

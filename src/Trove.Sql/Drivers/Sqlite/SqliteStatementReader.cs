@@ -28,10 +28,25 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
     private bool _pending;
     private bool _onRow;
     private bool _hasRows;
+    // The current row's column values (sqlite3_column_value). Every sqlite3_column_* call takes and releases the
+    // connection's mutex; the sqlite3_value_* calls on a fetched value do not. A result row is one run of
+    // consecutive VDBE registers (OP_ResultRow P1..P1+N-1), so column i's value lies i registers after column
+    // 0's: checked on the first row (every column's address against that layout), after which a row costs one
+    // sqlite3_column_value call however many columns are read. Where the check fails, values are fetched and
+    // cached per column and row. The values are SQLite's unprotected ones: valid until the next step, safe
+    // because a connection is used by one thread at a time.
+    private readonly IntPtr[] _values;
+    private readonly int[] _valueRow;
+    private nint _stride; // 0: not measured yet; -1: no fixed layout, per-column path
+    private IntPtr _base;
+    private int _baseRow;
+    private int _row = 1;
 
     public SqliteStatementReader(SqliteStatement stmt)
     {
         _stmt = stmt; _h = stmt.Handle; _count = stmt.ColumnCount;
+        _values = new IntPtr[_count];
+        _valueRow = new int[_count];
     }
 
     /// <summary>Wraps errors of later steps (the owning command adds SQL and parameters).</summary>
@@ -43,6 +58,7 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
         _closed = false;
         _pending = true;
         _onRow = false;
+        _row++;
         _hasRows = firstRc == RcRow;
         if (!_hasRows) _stmt.Reset();
     }
@@ -63,7 +79,7 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
             _onRow = false;
             throw Translate(e);
         }
-        if (rc == RcRow) return true;
+        if (rc == RcRow) { _row++; return true; }
         _onRow = false;
         _stmt.Reset();
         return false;
@@ -124,16 +140,48 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
     private static InvalidOperationException NullValue(int ordinal) =>
         new($"The data is NULL at ordinal {ordinal}. This method can't be called on NULL values. Check using IsDBNull before calling.");
 
-    private int SqliteType(int ordinal) { Check(ordinal); return sqlite3_column_type(_h, ordinal); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private IntPtr Value(int ordinal)
+    {
+        Check(ordinal);
+        if (_stride > 0)
+        {
+            if (_baseRow != _row) { _base = sqlite3_column_value(_h, 0); _baseRow = _row; }
+            return _base + ordinal * _stride;
+        }
+        return ValueSlow(ordinal);
+    }
+
+    private IntPtr ValueSlow(int ordinal)
+    {
+        if (_stride == 0)
+        {
+            var v0 = sqlite3_column_value(_h, 0);
+            nint stride = _count == 1 ? 1 : sqlite3_column_value(_h, 1) - v0;
+            for (var i = 2; i < _count && stride > 0; i++)
+                if (sqlite3_column_value(_h, i) != v0 + i * stride) stride = -1;
+            _stride = stride > 0 ? stride : -1;
+            if (_stride > 0) { _base = v0; _baseRow = _row; return v0 + ordinal * stride; }
+        }
+        var values = _values;
+        if (_valueRow[ordinal] != _row)
+        {
+            values[ordinal] = sqlite3_column_value(_h, ordinal);
+            _valueRow[ordinal] = _row;
+        }
+        return values[ordinal];
+    }
+
+    private int SqliteType(int ordinal) => sqlite3_value_type(Value(ordinal));
 
     public override bool IsDBNull(int ordinal) => SqliteType(ordinal) == TypeNull;
 
     public override long GetInt64(int ordinal)
     {
-        Check(ordinal);
-        long v = sqlite3_column_int64(_h, ordinal);
+        var value = Value(ordinal);
+        long v = sqlite3_value_int64(value);
         // SQLite reads NULL as 0: only a zero needs the type check
-        if (v == 0 && sqlite3_column_type(_h, ordinal) == TypeNull) throw NullValue(ordinal);
+        if (v == 0 && sqlite3_value_type(value) == TypeNull) throw NullValue(ordinal);
         return v;
     }
 
@@ -144,9 +192,9 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
 
     public override double GetDouble(int ordinal)
     {
-        Check(ordinal);
-        double v = sqlite3_column_double(_h, ordinal);
-        if (v == 0 && sqlite3_column_type(_h, ordinal) == TypeNull) throw NullValue(ordinal);
+        var value = Value(ordinal);
+        double v = sqlite3_value_double(value);
+        if (v == 0 && sqlite3_value_type(value) == TypeNull) throw NullValue(ordinal);
         return v;
     }
 
@@ -154,23 +202,23 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
 
     public override string GetString(int ordinal)
     {
-        Check(ordinal);
-        byte* p = sqlite3_column_text(_h, ordinal);
+        var value = Value(ordinal);
+        byte* p = sqlite3_value_text(value);
         if (p == null)
         {
-            if (sqlite3_column_type(_h, ordinal) == TypeNull) throw NullValue(ordinal);
+            if (sqlite3_value_type(value) == TypeNull) throw NullValue(ordinal);
             throw new OutOfMemoryException("SQLite could not convert the value to text");
         }
-        int n = sqlite3_column_bytes(_h, ordinal);
+        int n = sqlite3_value_bytes(value);
         return n == 0 ? "" : Encoding.UTF8.GetString(p, n);
     }
 
     private byte[] GetBlob(int ordinal)
     {
-        Check(ordinal);
+        var value = Value(ordinal);
         // a text value read as a blob is its UTF-8 bytes, like sqlite3_column_blob returns them
-        byte* p = sqlite3_column_blob(_h, ordinal);
-        int n = sqlite3_column_bytes(_h, ordinal);
+        byte* p = sqlite3_value_blob(value);
+        int n = sqlite3_value_bytes(value);
         return n == 0 ? [] : new ReadOnlySpan<byte>(p, n).ToArray();
     }
 
@@ -220,8 +268,8 @@ internal sealed unsafe class SqliteStatementReader : DbDataReader
 
     public override object GetValue(int ordinal) => SqliteType(ordinal) switch
     {
-        TypeInteger => sqlite3_column_int64(_h, ordinal),
-        TypeFloat => sqlite3_column_double(_h, ordinal),
+        TypeInteger => sqlite3_value_int64(Value(ordinal)),
+        TypeFloat => sqlite3_value_double(Value(ordinal)),
         TypeText => GetString(ordinal),
         TypeBlob => GetBlob(ordinal),
         _ => DBNull.Value,
