@@ -21,6 +21,8 @@ internal static class CpuFloor
             ("Insert Trove", b.Empty, b.Insert_Trove, 1),
             ("Insert Dapper", b.Empty, b.Insert_Dapper, 1),
             ("Insert raw MDS", b.Empty, () => RawInsert(raw), 1),
+            ("Insert Trove.Sql prepared", b.Empty, () => PreparedInsert(engine), 1),
+            ("Insert Trove.Sql prepared, no RETURNING", b.Empty, () => PlainInsert(engine), 1),
             ("Load_Tracked Trove", b.Full, () => b.Load_Trove_Tracked(), 5),
             ("Load_NoTracking Trove", b.Full, () => b.Load_Trove_NoTracking(), 5),
             ("Load Dapper", b.Full, () => b.Load_Dapper(), 5),
@@ -88,6 +90,37 @@ internal static class CpuFloor
         var p0 = cmd.Parameters.Add(new SqliteParameter("@p0", "")); var p1 = cmd.Parameters.Add(new SqliteParameter("@p1", 0L));
         for (var i = 0; i < 10000; i++) { p0.Value = "n" + i; p1.Value = (long)i; using var r = cmd.ExecuteReader(); r.Read(); r.GetInt64(0); }
         tx.Commit();
+    }
+
+    // the driver floor of the insert workload through Trove.Sql's prepared command: INSERT … RETURNING per row
+    private static void PreparedInsert(Trove.Sql.Engine engine)
+    {
+        using var c = engine.Connect();
+        c.ExecuteSql("BEGIN");
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("INSERT INTO item (name, qty) VALUES (:n, :q) RETURNING id")));
+        long sum = 0;
+        for (var i = 0; i < 10000; i++)
+        {
+            pc.Set(0, "n" + i); pc.Set(1, (long)i);
+            using var r = pc.ExecuteReader();
+            r.Read();
+            sum += r.GetInt64(0);
+        }
+        c.ExecuteSql("COMMIT");
+    }
+
+    // the same without RETURNING (SQLite runs RETURNING through an ephemeral table per execution)
+    private static void PlainInsert(Trove.Sql.Engine engine)
+    {
+        using var c = engine.Connect();
+        c.ExecuteSql("BEGIN");
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("INSERT INTO item (name, qty) VALUES (:n, :q)")));
+        for (var i = 0; i < 10000; i++)
+        {
+            pc.Set(0, "n" + i); pc.Set(1, (long)i);
+            pc.ExecuteNonQuery();
+        }
+        c.ExecuteSql("COMMIT");
     }
 
     // the driver floor of the load workloads through Trove.Sql's prepared command (the ORM's path, no ORM)
