@@ -111,6 +111,19 @@ public sealed class PreparedCommand : IDisposable
     /// <summary>Number of parameters (placeholder order).</summary>
     public int ParameterCount => Statement.Values.Length;
 
+    /// <summary>
+    /// True on the direct SQLite path, where <see cref="LastInsertRowId"/> is available: an INSERT of a table whose
+    /// key is its rowid can then read the new key without RETURNING (which SQLite runs through an ephemeral table
+    /// per execution, several times the cost of the INSERT itself).
+    /// </summary>
+    public bool HasLastInsertRowId => _stmt is not null;
+
+    /// <summary>SQLite's <c>sqlite3_last_insert_rowid</c> after an INSERT executed by this command.</summary>
+    public long LastInsertRowId => _stmt?.LastInsertRowId ?? throw new NotSupportedException("LastInsertRowId needs the direct SQLite statement path");
+
+    /// <summary>SQLite: true when <paramref name="column"/> of <paramref name="table"/> is the table's rowid (<c>INTEGER PRIMARY KEY</c>).</summary>
+    public bool IsRowIdColumn(string table, string column) => _stmt is not null && _stmt.IsRowIdAlias(table, column);
+
     /// <summary>True while a reader from <see cref="ExecuteReader"/> is open.</summary>
     public bool IsBusy => _reader is { IsClosed: false };
 

@@ -37,6 +37,9 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Lib)] public static partial int sqlite3_column_count(IntPtr stmt);
 
     [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_changes(IntPtr db);
+    [LibraryImport(Lib), SuppressGCTransition] public static partial long sqlite3_last_insert_rowid(IntPtr db);
+    [LibraryImport(Lib)] public static partial int sqlite3_table_column_metadata(IntPtr db, byte* dbName, byte* table, byte* column,
+        byte** dataType, byte** collSeq, int* notNull, int* primaryKey, int* autoinc);
     [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_bind_int64(IntPtr stmt, int i, long value);
     [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_bind_double(IntPtr stmt, int i, double value);
     [LibraryImport(Lib), SuppressGCTransition] public static partial int sqlite3_bind_null(IntPtr stmt, int i);

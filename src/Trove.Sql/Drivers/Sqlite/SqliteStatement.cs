@@ -241,6 +241,29 @@ internal sealed unsafe class SqliteStatement : IDisposable
     /// <summary>Rows changed by the last completed execution; -1 for a read-only statement.</summary>
     public int Changes => ReadOnly ? -1 : sqlite3_changes(_db);
 
+    /// <summary>The rowid of the connection's most recent successful INSERT.</summary>
+    public long LastInsertRowId => sqlite3_last_insert_rowid(_db);
+
+    /// <summary>
+    /// True when <paramref name="table"/>.<paramref name="column"/> is an alias of the table's rowid: declared
+    /// exactly <c>INTEGER</c>, part of the primary key, and the table has a rowid (not WITHOUT ROWID). The caller
+    /// knows the primary key has this one column.
+    /// </summary>
+    public bool IsRowIdAlias(string table, string column)
+    {
+        var t = Encoding.UTF8.GetBytes(table + "\0");
+        var c = Encoding.UTF8.GetBytes(column + "\0");
+        var rowid = "rowid\0"u8;
+        fixed (byte* pt = t, pc = c, pr = rowid)
+        {
+            byte* type, coll;
+            int notNull, pk, autoinc;
+            if (sqlite3_table_column_metadata(_db, null, pt, pc, &type, &coll, &notNull, &pk, &autoinc) != RcOk || pk == 0) return false;
+            if (!string.Equals(Utf8z(type), "INTEGER", StringComparison.OrdinalIgnoreCase)) return false;
+            return sqlite3_table_column_metadata(_db, null, pt, pr, &type, &coll, &notNull, &pk, &autoinc) == RcOk;
+        }
+    }
+
     /// <summary>The column's name (cached).</summary>
     public string ColumnName(int ordinal)
     {
