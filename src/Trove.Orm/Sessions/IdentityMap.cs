@@ -9,6 +9,10 @@ internal abstract class IdentityMap
     public abstract void Remove(InstanceState state);
     public abstract IEnumerable<InstanceState> States { get; }
     public abstract void Clear();
+    /// <summary>Expires every instance (commit, rollback, ExpireAll): one pass with the map's struct enumerator.</summary>
+    public abstract void ExpireAll();
+    /// <summary>Detaches every instance and empties the map (ExpungeAll, Dispose).</summary>
+    public abstract void DetachAll();
 }
 
 internal sealed class IdentityMap<TKey> : IdentityMap where TKey : notnull
@@ -29,4 +33,15 @@ internal sealed class IdentityMap<TKey> : IdentityMap where TKey : notnull
 
     public override IEnumerable<InstanceState> States => _map.Values;
     public override void Clear() => _map.Clear();
+
+    public override void ExpireAll()
+    {
+        foreach (var s in _map.Values) Session.ExpireState(s, s.Mapper.AllColumns);
+    }
+
+    public override void DetachAll()
+    {
+        foreach (var s in _map.Values) Session.Detach(s);
+        _map.Clear();
+    }
 }
