@@ -53,6 +53,8 @@ var cases = new (string Name, Action Body)[]
         var ps = s.Query<Parent>().Include(p => p.Children, Loading.SelectIn).ToList();
         Check(ps.Count, ps.Sum(p => p.Children.Count));
     }),
+    ("Floor joined (raw ADO.NET, same SQL, plain objects)", () => Floor.Joined(path)),
+    ("Floor selectin (raw ADO.NET, same SQL, plain objects)", () => Floor.SelectIn(path)),
     ("EF Core single query", () =>
     {
         using var db = new EfContext(path);

@@ -137,6 +137,11 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
 
     /// <summary>Reads the key from a row whose entity columns start at <paramref name="offset"/>.</summary>
     public abstract TKey ReadKey(DbDataReader reader, int offset);
+    /// <summary>
+    /// <see cref="EntityMapper.Hydrate"/> with the key already read by <see cref="ReadKey"/>: the key columns are
+    /// assigned from <paramref name="key"/> instead of being read again (one driver call less per row).
+    /// </summary>
+    public abstract void Hydrate(DeclarativeBase entity, TKey key, DbDataReader reader, int offset);
     /// <summary>Key of an instance from its fields; false when a key column was never set.</summary>
     public abstract bool TryGetKey(T entity, out TKey key);
     /// <summary>Converts a boxed user key (<c>Get(id)</c>) to <typeparamref name="TKey"/>.</summary>
@@ -232,7 +237,7 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
             return (T)existing.Entity;
         }
         var entity = Create();
-        Hydrate(entity, reader, offset);
+        Hydrate(entity, key, reader, offset);
         entity._troveAssigned = 0;
         var state = new InstanceState<TKey>(this, entity) { Key = key, HasIdentity = true, Status = InstanceStatus.Persistent, Session = session };
         entity._troveState = state;
