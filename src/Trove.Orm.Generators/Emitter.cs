@@ -174,7 +174,9 @@ internal static class Emitter
 
         sb.Append("        public override ").Append(keyType).AppendLine(" ConvertKey(object key)");
         sb.AppendLine("        {");
-        sb.Append("            if (key is ").Append(keyType).AppendLine(" k) return k;");
+        // `key is (long, long) k` would be a positional pattern, so a composite key is tested by its ValueTuple type name
+        var keyPatternType = keys.Count == 1 ? keyType : "global::System.ValueTuple<" + string.Join(", ", keys.Select(k => k.CoreType)) + ">";
+        sb.Append("            if (key is ").Append(keyPatternType).AppendLine(" k) return k;");
         if (keys.Count == 1) sb.Append("            return ").Append(O).Append("Internal.Conv.To<").Append(keys[0].CoreType).AppendLine(">(key);");
         else
         {

@@ -69,7 +69,16 @@ public abstract class RelationCollection
         foreach (var i in items) OnRemoved(i);
     }
 
-    private protected void OnAdded(DeclarativeBase item) => RelationshipEvents.Appended(Owner, Relation, item);
+    private protected void OnAdded(DeclarativeBase item)
+    {
+        if (Relation.SingleParent)
+        {
+            // refused before any event ran: the element leaves the collection again, as if never appended
+            try { SingleParent.Check(Relation, item); }
+            catch (InvalidOperationException) { RawRemove(item); throw; }
+        }
+        RelationshipEvents.Appended(Owner, Relation, item);
+    }
     private protected void OnRemoved(DeclarativeBase item) => RelationshipEvents.Removed(Owner, Relation, item);
 }
 

@@ -32,7 +32,15 @@ public static class RelationshipEvents
             return;
         }
         var loaded = s is null || (s.RelLoaded & rel.Bit) != 0;
+        var orphanable = rel.Direction == RelationDirection.ManyToOne && (rel.Cascade & Orm.Cascade.DeleteOrphan) != 0;
+        if (!loaded && orphanable && s is { Status: InstanceStatus.Persistent })
+        {
+            // the target being replaced may become an orphan, so it is loaded first (SQLAlchemy's active history)
+            s.LoadRelationship(rel.Index);
+            loaded = true;
+        }
         var old = loaded ? m.GetRelated(owner, rel.Index) as DeclarativeBase : null;
+        if (rel.SingleParent && value is not null && !ReferenceEquals(old, value)) SingleParent.Check(rel, value);
         m.SetRelated(owner, rel.Index, value);
         if (s is not null)
         {
@@ -40,6 +48,11 @@ public static class RelationshipEvents
             s.RelChanged |= rel.Bit;
         }
         if (loaded && ReferenceEquals(old, value)) return;
+        if (rel.SingleParent)
+        {
+            if (old is not null) SingleParent.Set(rel, old, held: false);
+            if (value is not null) SingleParent.Set(rel, value, held: true);
+        }
         if (rel.Reverse is { } rev)
         {
             if (old is not null) RawUnlink(old, rev, owner);
@@ -48,6 +61,7 @@ public static class RelationshipEvents
         if (rel.ViewOnly) return;
         if (rel.Direction == RelationDirection.ManyToOne)
         {
+            if (orphanable && old?._troveState is { Session: { } session } olds) session.QueueOrphan(olds, rel);
             if (value is null) NullKey(rel, owner);
             else if (!CopyKey(rel, value, owner)) MarkKeyPending(rel, owner);
         }
@@ -87,6 +101,11 @@ public static class RelationshipEvents
     internal static void Appended(DeclarativeBase owner, RelationshipMap rel, DeclarativeBase item)
     {
         rel = rel.Resolved();
+        if (rel.SingleParent)
+        {
+            SingleParent.Check(rel, item);
+            SingleParent.Set(rel, item, held: true);
+        }
         if (rel.Reverse is { } rev)
         {
             if (!rev.IsCollection)
@@ -113,10 +132,15 @@ public static class RelationshipEvents
     internal static void Removed(DeclarativeBase owner, RelationshipMap rel, DeclarativeBase item)
     {
         rel = rel.Resolved();
+        if (rel.SingleParent) SingleParent.Set(rel, item, held: false);
         if (rel.Reverse is { } rev) RawUnlink(item, rev, owner);
         if (rel.ViewOnly) return;
         if (rel.Direction == RelationDirection.OneToMany) ChildRemoved(rel, owner, item);
-        else if (rel.Direction == RelationDirection.ManyToMany) LinkChanged(owner, rel, item, added: false);
+        else if (rel.Direction == RelationDirection.ManyToMany)
+        {
+            LinkChanged(owner, rel, item, added: false);
+            if ((rel.Cascade & Orm.Cascade.DeleteOrphan) != 0 && item._troveState is { Session: { } session } its) session.QueueOrphan(its, rel);
+        }
     }
 
     // ------------------------------------------------------------------ raw reverse-side updates
@@ -135,6 +159,12 @@ public static class RelationshipEvents
         }
         else
         {
+            if (rev.SingleParent)
+            {
+                // a change through the reverse side moves the flag without a check, as SQLAlchemy's backrefs do
+                if (rev.Owner.GetRelated(target, rev.Index) is DeclarativeBase before) SingleParent.Set(rev, before, held: false);
+                SingleParent.Set(rev, item, held: true);
+            }
             rev.Owner.SetRelated(target, rev.Index, item);
             if (ts is not null)
             {
@@ -157,6 +187,7 @@ public static class RelationshipEvents
         else if (!loaded || ReferenceEquals(rev.Owner.GetRelated(target, rev.Index), item))
         {
             // an unloaded reference pointed at the item (the item held the target): it is now known to be empty
+            if (rev.SingleParent) SingleParent.Set(rev, item, held: false);
             rev.Owner.SetRelated(target, rev.Index, null);
             if (ts is not null)
             {

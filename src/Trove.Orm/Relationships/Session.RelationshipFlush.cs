@@ -55,6 +55,8 @@ public sealed partial class Session
 
     private static bool IsOrphan(InstanceState child, RelationshipMap rel)
     {
+        // the target of a many-to-one or many-to-many (SingleParent is required there) is an orphan once no owner holds it
+        if (rel.Direction != RelationDirection.OneToMany) return !SingleParent.IsHeld(rel, child.Entity);
         if (rel.Reverse is { IsCollection: false } rev)
             return rev.Owner.GetRelated(child.Entity, rev.Index) is null;
         return true;
