@@ -111,6 +111,15 @@ public sealed partial class Session
             if (c.ServerDefault is not null) serverDefaults |= c.Bit;
         }
         var version = mapper.VersionColumn;
+        var pending = 0;
+        foreach (var s in _new)
+            if (ReferenceEquals(s.Mapper, mapper) && s.Status == InstanceStatus.Pending) pending++;
+        if (pending == 0) return;
+        if (pending >= BatchThreshold && CanBatch(mapper))
+        {
+            InsertBatched(mapper, Begin(RunnerFor(mapper)), inserted, always, defaults, autoinc, serverDefaults);
+            return;
+        }
         Trove.Sql.PreparedCommand? cmd = null;
         string? sql = null;
         ulong cmdMask = 0;

@@ -187,4 +187,56 @@ public class HotPathTests
         Assert.Equal(4, s.Query<User>().AsNoTracking().ToList().Count(u => s.StatusOf(u) != InstanceStatus.Persistent));
         Assert.Single(s.Query<User>().Where(u => u.Id > 0).Take(1).ToList());
     }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Large_flushes_insert_many_rows_per_statement_and_back_fill_keys_in_add_order(string dialect)
+    {
+        using var engine = Open(dialect);
+        var users = new List<User>();
+        using var log = new StatementLog(engine);
+        using (var s = new Trove.Orm.Session(engine))
+        {
+            for (var p = 0; p < 130; p++)
+            {
+                var u = new User { Name = "u" + p };
+                // two column sets among the blogs: with and without an explicit Create
+                for (var c = 0; c < 3; c++) u.BlogList.Add(c == 2 ? new Blog { Title = $"b{p}-{c}" } : new Blog { Title = $"b{p}-{c}", Create = c + 1 });
+                users.Add(u);
+                s.Add(u);
+            }
+            var blogs = users.SelectMany(u => u.BlogList).Select(b => (Blog: b, b.Title)).ToList();
+            s.Commit();
+            // expired by the commit: each blog reloads by the key it was given
+            foreach (var (b, title) in blogs) Assert.Equal(title, b.Title);
+            var ids = users.Select(u => u.Id).ToList();
+            Assert.Equal(ids.Order().ToList(), ids);
+            Assert.Equal(130, ids.Distinct().Count());
+        }
+        var inserts = log.Sql.Where(q => q.StartsWith("INSERT", StringComparison.Ordinal)).ToList();
+        if (dialect == "sqlite") Assert.Equal(2, inserts.Count(q => q.Contains("INTO \"user\"") || q.Contains("INTO user")));
+        else Assert.Equal(130, inserts.Count(q => q.Contains("user")));
+        Assert.True(inserts.Count < 130 + 390, $"{inserts.Count} INSERT statements");
+        using var s2 = new Trove.Orm.Session(engine);
+        var loaded = s2.Query<User>().Include(u => u.BlogList, Trove.Orm.Loading.SelectIn).OrderBy(u => u.Id).ToList();
+        Assert.Equal(users.Select(u => (u.Id, u.Name)), loaded.Select(u => (u.Id, u.Name)));
+        foreach (var u in loaded)
+            // ordered by Create: the server default 0 first, then 1, 2
+            Assert.Equal([$"b{u.Name[1..]}-2", $"b{u.Name[1..]}-0", $"b{u.Name[1..]}-1"], u.BlogList.Select(b => b.Title).ToList());
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Large_flushes_with_client_keys_insert_many_rows_per_statement(string dialect)
+    {
+        using var engine = Open(dialect);
+        using var log = new StatementLog(engine);
+        using (var s = new Trove.Orm.Session(engine))
+        {
+            for (var i = 1; i <= 250; i++) s.Add(new User { Id = i * 3, Name = "n" + i });
+            s.Commit();
+        }
+        Assert.Equal(3, log.Sql.Count(q => q.StartsWith("INSERT", StringComparison.Ordinal)));
+        using var s2 = new Trove.Orm.Session(engine);
+        var all = s2.Query<User>().OrderBy(u => u.Id).ToList();
+        Assert.Equal(Enumerable.Range(1, 250).Select(i => ((long)i * 3, "n" + i)), all.Select(u => (u.Id, u.Name)));
+    }
 }
