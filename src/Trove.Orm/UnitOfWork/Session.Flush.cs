@@ -112,6 +112,15 @@ public sealed partial class Session
             if (c.ServerDefault is not null) serverDefaults |= c.Bit;
         }
         var version = mapper.VersionColumn;
+        var pending = 0;
+        foreach (var s in _new)
+            if (ReferenceEquals(s.Mapper, mapper) && s.Status == InstanceStatus.Pending) pending++;
+        if (pending == 0) return;
+        if (pending >= BatchThreshold && CanBatch(mapper))
+        {
+            InsertBatched(mapper, Begin(RunnerFor(mapper)), inserted, always, defaults, autoinc, serverDefaults);
+            return;
+        }
         var rowIdKey = RowIdKeyCandidate(mapper);
         Trove.Sql.PreparedCommand? cmd = null;
         string? sql = null;
@@ -247,7 +256,7 @@ public sealed partial class Session
         foreach (var s in _dirty)
             if (ReferenceEquals(s.Mapper, mapper) && s.Modified != 0 && s.Status == InstanceStatus.Persistent) (rows ??= []).Add(s);
         if (rows is null) return;
-        if (rows.Count > 1) SortByKey(rows);
+        if (rows.Count > 1) mapper.SortByKey(rows);
         var runner = Begin(RunnerFor(mapper));
         var version = mapper.VersionColumn;
         var cols = mapper.Columns;
@@ -299,25 +308,6 @@ public sealed partial class Session
             finally { s.Loading = false; }
             s.Modified = 0;
         }
-    }
-
-    /// <summary>Orders by primary key when the key values compare (numbers, strings); otherwise keeps add order.</summary>
-    private static void SortByKey(List<InstanceState> rows)
-    {
-        foreach (var s in rows)
-            if (s.BoxedKey is not IComparable) return;
-        var keyed = rows.Select((s, i) => (s, i)).ToList();
-        try
-        {
-            keyed.Sort((a, b) =>
-            {
-                var c = ((IComparable)a.s.BoxedKey!).CompareTo(b.s.BoxedKey);
-                return c != 0 ? c : a.i.CompareTo(b.i);
-            });
-        }
-        catch (ArgumentException) { return; }
-        catch (InvalidOperationException) { return; }
-        for (var i = 0; i < rows.Count; i++) rows[i] = keyed[i].s;
     }
 
     private void DeleteAll(EntityMapper mapper, List<InstanceState> deleted)
