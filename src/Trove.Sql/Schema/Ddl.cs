@@ -70,7 +70,7 @@ internal sealed class DdlPlan
     public required IReadOnlyList<Table> Tables { get; init; }
     public required IReadOnlySet<ForeignKeyDef> Altered { get; init; }
 
-    public static DdlPlan For(IReadOnlyList<Table> tables, Dialects.Dialect dialect)
+    public static DdlPlan For(IReadOnlyList<Table> tables, Dialects.Dialect? dialect)
     {
         var byName = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
         // edges between distinct tables of this set; a self-reference never blocks a CREATE
@@ -82,9 +82,9 @@ internal sealed class DdlPlan
         var component = Components(tables, edges.Where(fk => !fk.UseAlter).ToList(), byName);
         foreach (var fk in edges)
             if (component[fk.Table] >= 0 && component[fk.Table] == component[byName[fk.ReferredTable]]) ignored.Add(fk);
-        var altered = dialect.SupportsAlter ? ignored : new HashSet<ForeignKeyDef>();
+        var altered = dialect is { SupportsAlter: true } ? ignored : new HashSet<ForeignKeyDef>();
         // level by level, as SQLAlchemy's create_all: every table whose remaining references are created, in
-        // declaration order, then the next level (MetaData.SortedTables orders the same way)
+        // declaration order, then the next level (MetaData.SortedTables is this order)
         var result = new List<Table>(tables.Count);
         var todo = new List<Table>(tables);
         var done = new HashSet<Table>();
