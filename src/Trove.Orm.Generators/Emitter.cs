@@ -94,6 +94,22 @@ internal static class Emitter
         sb.AppendLine("        }");
         sb.AppendLine();
 
+        // the same with the key already read by ReadKey (tracked loads): the key columns are not read twice
+        sb.Append("        public override void Hydrate(").Append(O).Append("DeclarativeBase entity, ").Append(keyType).AppendLine(" key, global::System.Data.Common.DbDataReader r, int o)");
+        sb.AppendLine("        {");
+        sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
+        for (var i = 0; i < m.Columns.Count; i++)
+        {
+            var c = m.Columns[i];
+            var k = keys.IndexOf(c);
+            sb.Append("            e.").Append(c.Property).Append(" = ");
+            if (k < 0) sb.Append(Read(c, "o + " + i));
+            else sb.Append(keys.Count == 1 ? "key" : "key.Item" + (k + 1));
+            sb.AppendLine(";");
+        }
+        sb.AppendLine("        }");
+        sb.AppendLine();
+
         sb.Append("        public override void ReadColumn(").Append(O).AppendLine("DeclarativeBase entity, int column, global::System.Data.Common.DbDataReader r, int o)");
         sb.AppendLine("        {");
         sb.Append("            var e = (").Append(m.FullName).AppendLine(")entity;");
@@ -274,6 +290,7 @@ internal static class Emitter
             ValueKind.String => "r.GetString(" + ord + ")",
             ValueKind.DateTime => "r.GetDateTime(" + ord + ")",
             ValueKind.Guid => "r.GetGuid(" + ord + ")",
+            ValueKind.TimeSpan => "global::Trove.Orm.Internal.Conv.ReadTimeSpan(r, " + ord + ")",
             ValueKind.Enum => "FromDb_" + c.Property + "(r.GetString(" + ord + "))",
             ValueKind.Serialized => "FromDb_" + c.Property + "(r.GetFieldValue<byte[]>(" + ord + "))",
             _ => "r.GetFieldValue<" + c.CoreType + ">(" + ord + ")",

@@ -76,11 +76,23 @@ public abstract partial class EntityMapper
     /// <summary>Computes the identity key from the instance's key columns; false when a key column is unset.</summary>
     internal abstract bool TryComputeKey(InstanceState state);
     internal abstract IdentityMap NewIdentityMap();
+    /// <summary>
+    /// Orders persistent states by primary key (SQLAlchemy sorts the UPDATEs of a flush by key) when the keys
+    /// compare (numbers, strings, tuples of them); otherwise, or when they already are in order, keeps the order.
+    /// The sort is stable (equal keys keep their order).
+    /// </summary>
+    internal abstract void SortByKey(List<InstanceState> rows);
     /// <summary>Parses a user-supplied key (<c>Get(id)</c>) into the key type; boxed.</summary>
     internal abstract object NormalizeKey(object key);
 
     /// <summary>Materializes one row through the session's identity map (non-generic path).</summary>
     internal abstract DeclarativeBase LoadObject(Session? session, DbDataReader reader, int offset);
+
+    /// <summary>
+    /// Reads the reader's remaining rows (entity columns at ordinal 0) into <paramref name="list"/> until it holds
+    /// <paramref name="maxRows"/>: one loop with the identity map looked up once, instead of a delegate call per row.
+    /// </summary>
+    internal abstract void LoadRows<TR>(DbDataReader reader, Session? session, List<TR> list, int maxRows);
 
     /// <summary>Reads all columns of one entity from consecutive ordinals starting at <paramref name="offset"/>.</summary>
     public abstract void Hydrate(DeclarativeBase entity, DbDataReader reader, int offset);
@@ -125,6 +137,11 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
 
     /// <summary>Reads the key from a row whose entity columns start at <paramref name="offset"/>.</summary>
     public abstract TKey ReadKey(DbDataReader reader, int offset);
+    /// <summary>
+    /// <see cref="EntityMapper.Hydrate"/> with the key already read by <see cref="ReadKey"/>: the key columns are
+    /// assigned from <paramref name="key"/> instead of being read again (one driver call less per row).
+    /// </summary>
+    public abstract void Hydrate(DeclarativeBase entity, TKey key, DbDataReader reader, int offset);
     /// <summary>Key of an instance from its fields; false when a key column was never set.</summary>
     public abstract bool TryGetKey(T entity, out TKey key);
     /// <summary>Converts a boxed user key (<c>Get(id)</c>) to <typeparamref name="TKey"/>.</summary>
@@ -133,6 +150,29 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
     internal override InstanceState NewState(DeclarativeBase entity) => new InstanceState<TKey>(this, entity);
     internal override IdentityMap NewIdentityMap() => new IdentityMap<TKey>();
     internal override object NormalizeKey(object key) => ConvertKey(key);
+
+    internal override void SortByKey(List<InstanceState> rows)
+    {
+        var cmp = Comparer<TKey>.Default;
+        try
+        {
+            var ordered = true;
+            for (var i = 1; i < rows.Count && ordered; i++)
+                ordered = cmp.Compare(((InstanceState<TKey>)rows[i - 1]).Key, ((InstanceState<TKey>)rows[i]).Key) <= 0;
+            if (ordered) return;
+            var keyed = new (TKey Key, int Index, InstanceState State)[rows.Count];
+            for (var i = 0; i < keyed.Length; i++) keyed[i] = (((InstanceState<TKey>)rows[i]).Key, i, rows[i]);
+            Array.Sort(keyed, (a, b) =>
+            {
+                var c = cmp.Compare(a.Key, b.Key);
+                return c != 0 ? c : a.Index.CompareTo(b.Index);
+            });
+            for (var i = 0; i < keyed.Length; i++) rows[i] = keyed[i].State;
+        }
+        // keys that do not compare (no IComparable): flush order stays add order
+        catch (ArgumentException) { }
+        catch (InvalidOperationException) { }
+    }
 
     internal override bool TryComputeKey(InstanceState state)
     {
@@ -149,17 +189,36 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
         finally { s.Loading = was; }
     }
 
-    internal override T Load(Session? session, DbDataReader reader, int offset)
+    internal override T Load(Session? session, DbDataReader reader, int offset) =>
+        session is null ? LoadUntracked(reader, offset) : LoadTracked(session, (IdentityMap<TKey>)session.MapFor(this), reader, offset);
+
+    internal override void LoadRows<TR>(DbDataReader reader, Session? session, List<TR> list, int maxRows)
     {
+        if (list is not List<T> typed)
+        {
+            while (list.Count < maxRows && reader.Read()) list.Add((TR)(object)Load(session, reader, 0));
+            return;
+        }
         if (session is null)
         {
-            var e = Create();
-            Hydrate(e, reader, offset);
-            e._troveAssigned = 0;
-            return e;
+            while (typed.Count < maxRows && reader.Read()) typed.Add(LoadUntracked(reader, 0));
+            return;
         }
-        var key = ReadKey(reader, offset);
         var map = (IdentityMap<TKey>)session.MapFor(this);
+        while (typed.Count < maxRows && reader.Read()) typed.Add(LoadTracked(session, map, reader, 0));
+    }
+
+    private T LoadUntracked(DbDataReader reader, int offset)
+    {
+        var e = Create();
+        Hydrate(e, reader, offset);
+        e._troveAssigned = 0;
+        return e;
+    }
+
+    private T LoadTracked(Session session, IdentityMap<TKey> map, DbDataReader reader, int offset)
+    {
+        var key = ReadKey(reader, offset);
         if (map.TryGet(key, out var existing))
         {
             if (existing.Unloaded != 0 && existing.Status == InstanceStatus.Persistent)
@@ -178,7 +237,7 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
             return (T)existing.Entity;
         }
         var entity = Create();
-        Hydrate(entity, reader, offset);
+        Hydrate(entity, key, reader, offset);
         entity._troveAssigned = 0;
         var state = new InstanceState<TKey>(this, entity) { Key = key, HasIdentity = true, Status = InstanceStatus.Persistent, Session = session };
         entity._troveState = state;

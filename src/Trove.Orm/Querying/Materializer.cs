@@ -15,11 +15,7 @@ internal static class Materializer
 {
     public static Func<DbDataReader, Session?, T> Build<T>(Shape shape)
     {
-        if (shape is EntityShape es)
-        {
-            var mapper = es.Mapper;
-            return (r, s) => (T)(object)mapper.LoadObject(s, r, 0);
-        }
+        if (shape is EntityShape es) return new EntityRows<T>(es.Mapper).Read;
         if (shape is ScalarShape sc)
         {
             var reader = ScalarReader(sc, 0);
@@ -79,6 +75,20 @@ internal static class Materializer
         }
     }
 
+    /// <summary>
+    /// Whole-result reading: when a row reader is an entity's (its target is an <see cref="EntityRows{T}"/>),
+    /// the mapper's loop reads every row; otherwise one delegate call per row.
+    /// </summary>
+    public static void ReadAll<T>(DbDataReader r, Session? s, Func<DbDataReader, Session?, T> read, List<T> list, int maxRows)
+    {
+        if (read.Target is EntityRows<T> rows)
+        {
+            rows.Mapper.LoadRows(r, s, list, maxRows);
+            return;
+        }
+        while (list.Count < maxRows && r.Read()) list.Add(read(r, s));
+    }
+
     private static Expression Fit(Expression e, Type t) => e.Type == t ? e : Expression.Convert(e, t);
 
     private static Expression Leaf(ParameterExpression values, int index, Type type) =>
@@ -127,4 +137,12 @@ internal static class Materializer
         if (t == typeof(decimal) && value is double dd) return (decimal)dd;
         return Convert.ChangeType(value, t, CultureInfo.InvariantCulture);
     }
+}
+
+/// <summary>The row reader of an entity query: one row by <see cref="Read"/>, all rows by the mapper's loop.</summary>
+internal sealed class EntityRows<T>(EntityMapper mapper)
+{
+    public EntityMapper Mapper { get; } = mapper;
+
+    public T Read(DbDataReader r, Session? s) => (T)(object)Mapper.LoadObject(s, r, 0);
 }

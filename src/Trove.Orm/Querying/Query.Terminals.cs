@@ -91,10 +91,7 @@ public sealed partial class Query<T>
     {
         var tracked = Node.NoTracking ? null : Session;
         var list = new List<TR>();
-        using (var r = runner.ExecuteReader(sql, args))
-        {
-            while (list.Count < maxRows && r.Read()) list.Add(read(r, tracked));
-        }
+        using (var r = runner.ExecuteReader(sql, args)) Materializer.ReadAll(r, tracked, read, list, maxRows);
         return tracked is null || model is null ? list : Relationships.EagerLoader.Complete(Session, model, list);
     }
 

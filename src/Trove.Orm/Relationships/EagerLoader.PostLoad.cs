@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Trove.Orm.Internal;
 using Trove.Orm.Querying;
@@ -24,13 +25,15 @@ internal static partial class EagerLoader
                     continue;
                 case Loading.Joined:
                 case Loading.ContainsEager:
+                    // loaded while reading the rows; the children are only needed to load below them
+                    if (n.Children.Count == 0) continue;
                     children = Gather(parents, rel);
                     break;
                 case Loading.Subquery when exec is not null && rel.OwnerJoinColumnCount() == 1:
-                    children = LoadSubquery(session, parents, rel, exec);
+                    children = LoadSubquery(session, parents, rel, exec, n.Children.Count > 0);
                     break;
                 default:
-                    children = LoadSelectIn(session, parents, rel);
+                    children = LoadSelectIn(session, parents, rel, n.Children.Count > 0);
                     break;
             }
             if (n.Children.Count > 0 && children.Count > 0) PostLoad(session, children, n.Children, null);
@@ -83,7 +86,48 @@ internal static partial class EagerLoader
         return byKey;
     }
 
-    private static List<DeclarativeBase> LoadSelectIn(Session session, List<DeclarativeBase> parents, RelationshipMap rel)
+    /// <summary>
+    /// The related rows by join key: integer keys (the usual case) are read with the typed getter into a
+    /// dictionary of longs, so a row costs no boxing; other keys go through <see cref="NormKey"/>.
+    /// </summary>
+    private sealed class Found
+    {
+        private readonly Dictionary<long, List<DeclarativeBase>> _byLong = new();
+        private readonly Dictionary<object, List<DeclarativeBase>> _byObject = new();
+        private static readonly List<DeclarativeBase> Empty = [];
+
+        /// <summary>Reads every row: ordinal 0 is the join key, the target's columns follow.</summary>
+        public void ReadAll(DbDataReader r, Session session, EntityMapper target)
+        {
+            var t = r.FieldCount > 0 ? r.GetFieldType(0) : null;
+            var kind = t == typeof(long) ? 1 : t == typeof(int) ? 2 : t == typeof(short) ? 3 : 0;
+            while (r.Read())
+            {
+                List<DeclarativeBase>? l;
+                // the key is never NULL here: rows come through "key IN (…)" or an equality join
+                if (kind != 0)
+                {
+                    long k = kind == 1 ? r.GetInt64(0) : kind == 2 ? r.GetInt32(0) : r.GetInt16(0);
+                    if (!_byLong.TryGetValue(k, out l)) _byLong[k] = l = [];
+                }
+                else
+                {
+                    var k = NormKey(r.GetValue(0));
+                    if (k is long lk)
+                    {
+                        if (!_byLong.TryGetValue(lk, out l)) _byLong[lk] = l = [];
+                    }
+                    else if (!_byObject.TryGetValue(k, out l)) _byObject[k] = l = [];
+                }
+                l.Add(target.LoadObject(session, r, 1));
+            }
+        }
+
+        public List<DeclarativeBase> For(object key) =>
+            (key is long lk ? _byLong.GetValueOrDefault(lk) : _byObject.GetValueOrDefault(key)) ?? Empty;
+    }
+
+    private static List<DeclarativeBase> LoadSelectIn(Session session, List<DeclarativeBase> parents, RelationshipMap rel, bool needChildren)
     {
         var composite = new List<InstanceState>();
         var byKey = Pending(parents, rel, composite);
@@ -94,7 +138,7 @@ internal static partial class EagerLoader
             result.AddRange(Gather([ps.Entity], rel));
         }
         if (byKey.Count == 0) return result;
-        var found = new Dictionary<object, List<DeclarativeBase>>();
+        var found = new Found();
         var keys = byKey.Keys.ToList();
         var target = rel.Target;
         var runner = session.Begin(session.RunnerFor(target));
@@ -105,29 +149,27 @@ internal static partial class EagerLoader
             var args = new object?[count];
             for (var i = 0; i < count; i++) args[i] = keys[start + i];
             using var r = runner.ExecuteReader(sql, args);
-            while (r.Read())
-            {
-                var k = NormKey(r.GetValue(0));
-                var e = target.LoadObject(session, r, 1);
-                if (!found.TryGetValue(k, out var l)) found[k] = l = [];
-                l.Add(e);
-            }
+            found.ReadAll(r, session, target);
         }
-        return Distribute(byKey, found, rel, result);
+        return Distribute(byKey, found, rel, result, needChildren);
     }
 
-    private static List<DeclarativeBase> Distribute(Dictionary<object, List<InstanceState>> byKey, Dictionary<object, List<DeclarativeBase>> found,
-        RelationshipMap rel, List<DeclarativeBase> result)
+    /// <summary>
+    /// Fills each pending parent's relationship; returns the distinct related instances when
+    /// <paramref name="needChildren"/> (relationships to load below them), else only <paramref name="result"/>.
+    /// </summary>
+    private static List<DeclarativeBase> Distribute(Dictionary<object, List<InstanceState>> byKey, Found found,
+        RelationshipMap rel, List<DeclarativeBase> result, bool needChildren)
     {
-        var seen = new HashSet<DeclarativeBase>(ReferenceEqualityComparer.Instance);
-        foreach (var r in result) seen.Add(r);
+        var seen = needChildren ? new HashSet<DeclarativeBase>(result, ReferenceEqualityComparer.Instance) : null;
         foreach (var (k, states) in byKey)
         {
-            var items = found.TryGetValue(k, out var l) ? l : [];
+            var items = found.For(k);
             foreach (var ps in states)
             {
                 Session.Populate(ps, rel, items);
-                foreach (var i in items) if (seen.Add(i)) result.Add(i);
+                if (seen is not null)
+                    foreach (var i in items) if (seen.Add(i)) result.Add(i);
             }
         }
         return result;
@@ -191,7 +233,7 @@ internal static partial class EagerLoader
     /// SQLAlchemy's subqueryload: the original query reduced to the parents' join keys becomes a derived table
     /// joined to the related table (one statement whatever the number of parents).
     /// </summary>
-    private static List<DeclarativeBase> LoadSubquery(Session session, List<DeclarativeBase> parents, RelationshipMap rel, Execution exec)
+    private static List<DeclarativeBase> LoadSubquery(Session session, List<DeclarativeBase> parents, RelationshipMap rel, Execution exec, bool needChildren)
     {
         var composite = new List<InstanceState>();
         var byKey = Pending(parents, rel, composite);
@@ -245,23 +287,14 @@ internal static partial class EagerLoader
         sb.Append(" ORDER BY anon_1.");
         d.Quote(sb, ownerCol);
         Session.OrderClause(sb, rel, d, target.TableName, first: false);
-        var found = new Dictionary<object, List<DeclarativeBase>>();
-        using (var r = runner.ExecuteReader(sb.ToString(), w.Args.ToArray()))
-        {
-            while (r.Read())
-            {
-                var k = NormKey(r.GetValue(0));
-                var e = target.LoadObject(session, r, 1);
-                if (!found.TryGetValue(k, out var l)) found[k] = l = [];
-                l.Add(e);
-            }
-        }
+        var found = new Found();
+        using (var r = runner.ExecuteReader(sb.ToString(), w.Args.ToArray())) found.ReadAll(r, session, target);
         var result = new List<DeclarativeBase>();
         foreach (var ps in composite)
         {
             session.LoadRelationship(ps, rel);
             result.AddRange(Gather([ps.Entity], rel));
         }
-        return Distribute(byKey, found, rel, result);
+        return Distribute(byKey, found, rel, result, needChildren);
     }
 }

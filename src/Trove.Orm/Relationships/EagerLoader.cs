@@ -14,6 +14,11 @@ internal sealed class LoadNode(RelationshipMap rel, Loading strategy)
     public int Offset;
     /// <summary>Joined collection whose (parent, child) pairs may repeat across rows (several collection joins).</summary>
     public bool MayRepeat;
+    // Joined reading: the parent of the previous row at this node and what was decided for it. A parent's rows
+    // usually come one after another, so most rows skip the per-(parent, relationship) lookup.
+    internal InstanceState? LastParent;
+    internal bool LastSkip;
+    internal RelationCollection? LastCollection;
 }
 
 /// <summary>
@@ -134,6 +139,7 @@ internal static partial class EagerLoader
         if (joined.Count == 0) return read;
         var collections = CountCollectionJoins(joined);
         MarkUnique(joined, collections > 1);
+        ResetRowCache(joined);
         var seen = new Dictionary<(InstanceState, RelationshipMap), bool>();
         return (r, s) =>
         {
@@ -250,24 +256,31 @@ internal static partial class EagerLoader
             var rel = n.Rel;
             var target = rel.Target;
             var child = r.IsDBNull(n.Offset + target.KeyColumns[0]) ? null : target.LoadObject(s, r, n.Offset);
-            if (!seen.TryGetValue((ps, rel), out var skip))
+            bool skip;
+            if (ReferenceEquals(n.LastParent, ps)) skip = n.LastSkip;
+            else
             {
-                // a relationship loaded before this query keeps its (possibly modified) value
-                skip = (ps.RelLoaded & rel.Bit) != 0;
-                seen[(ps, rel)] = skip;
-                if (!skip)
+                if (!seen.TryGetValue((ps, rel), out skip))
                 {
-                    if (rel.IsCollection) ((RelationCollection)rel.Owner.CreateCollection(parent, rel.Index)).RawClear();
-                    else rel.Owner.SetRelated(parent, rel.Index, null);
-                    ps.RelLoaded |= rel.Bit;
+                    // a relationship loaded before this query keeps its (possibly modified) value
+                    skip = (ps.RelLoaded & rel.Bit) != 0;
+                    seen[(ps, rel)] = skip;
+                    if (!skip)
+                    {
+                        if (rel.IsCollection) ((RelationCollection)rel.Owner.CreateCollection(parent, rel.Index)).RawClear();
+                        else rel.Owner.SetRelated(parent, rel.Index, null);
+                        ps.RelLoaded |= rel.Bit;
+                    }
                 }
+                n.LastParent = ps;
+                n.LastSkip = skip;
+                n.LastCollection = !skip && rel.IsCollection ? (RelationCollection)rel.Owner.CreateCollection(parent, rel.Index) : null;
             }
             if (child is null) continue;
             if (!skip)
             {
-                if (rel.IsCollection)
+                if (n.LastCollection is { } coll)
                 {
-                    var coll = (RelationCollection)rel.Owner.CreateCollection(parent, rel.Index);
                     // one joined collection: each (parent, child) pair comes in one row; several multiply the rows
                     if (!n.MayRepeat) coll.RawAppend(child);
                     else if (!coll.RawContains(child)) coll.RawAdd(child);
@@ -276,6 +289,16 @@ internal static partial class EagerLoader
                 SetReverse(rel, parent, child);
             }
             if (n.Children.Count > 0) Attach(child, n.Children, r, s, seen);
+        }
+    }
+
+    private static void ResetRowCache(List<LoadNode> nodes)
+    {
+        foreach (var n in nodes)
+        {
+            n.LastParent = null;
+            n.LastCollection = null;
+            ResetRowCache(n.Children);
         }
     }
 
@@ -311,8 +334,17 @@ internal static partial class EagerLoader
         s_executions.Remove(model);
         if (exec.Dedupe && rows.Count > 1)
         {
+            // a parent's rows usually come together: compare with the previous row before hashing
             var set = new HashSet<object>(ReferenceEqualityComparer.Instance);
-            rows = rows.Where(x => x is not null && set.Add(x)).ToList();
+            var unique = new List<TR>();
+            object? last = null;
+            foreach (var x in rows)
+            {
+                if (x is null || ReferenceEquals(x, last)) continue;
+                last = x;
+                if (set.Add(x)) unique.Add(x);
+            }
+            rows = unique;
         }
         var parents = new List<DeclarativeBase>(rows.Count);
         foreach (var x in rows) if (x is DeclarativeBase d) parents.Add(d);

@@ -17,6 +17,8 @@ public static class RelationshipEvents
 {
     /// <summary>Children of a one-to-many relationship that has no reverse reference: their parent, for the FK at flush.</summary>
     private static readonly ConditionalWeakTable<DeclarativeBase, List<(RelationshipMap Rel, DeclarativeBase Parent)>> s_parents = new();
+    // false until the first parent link is recorded: every INSERT asks for links, most programs never record any
+    private static volatile bool s_anyParentLinks;
 
     /// <summary>Generated setter of a reference property.</summary>
     public static void SetReference(DeclarativeBase owner, RelationshipMap rel, DeclarativeBase? value)
@@ -249,6 +251,7 @@ public static class RelationshipEvents
         // the parent has no key yet: the flush copies it after the parent's INSERT
         if (rel.Reverse is null || rel.Reverse.IsCollection)
         {
+            s_anyParentLinks = true;
             var links = s_parents.GetOrCreateValue(child);
             links.RemoveAll(l => ReferenceEquals(l.Rel, rel));
             links.Add((rel, parent));
@@ -284,7 +287,7 @@ public static class RelationshipEvents
 
     /// <summary>The parent links recorded for a child whose one-to-many relationship has no reverse reference.</summary>
     internal static List<(RelationshipMap Rel, DeclarativeBase Parent)>? ParentLinks(DeclarativeBase child) =>
-        s_parents.TryGetValue(child, out var l) && l.Count > 0 ? l : null;
+        s_anyParentLinks && s_parents.TryGetValue(child, out var l) && l.Count > 0 ? l : null;
 
     internal static void ForgetParentLinks(DeclarativeBase child) => s_parents.Remove(child);
 

@@ -66,14 +66,6 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         return _maps[id] ??= mapper.NewIdentityMap();
     }
 
-    internal IEnumerable<IdentityMap> Maps
-    {
-        get
-        {
-            foreach (var m in _maps) if (m is not null) yield return m;
-        }
-    }
-
     internal void MarkDirty(InstanceState state) => _dirty.Add(state);
 
     private static EntityMapper MapperOf(object instance)
@@ -230,11 +222,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     /// <summary>Expunges every instance.</summary>
     public void ExpungeAll()
     {
-        foreach (var m in Maps)
-        {
-            foreach (var s in m.States.ToList()) Detach(s);
-            m.Clear();
-        }
+        foreach (var m in _maps) m?.DetachAll();
         foreach (var s in _new) Detach(s);
         _new.Clear();
         _dirty.Clear();
@@ -250,7 +238,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         Detach(s);
     }
 
-    private static void Detach(InstanceState s)
+    internal static void Detach(InstanceState s)
     {
         s.Session = null;
         s.InDirty = false;
@@ -320,8 +308,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     /// <summary>Expires every persistent instance.</summary>
     public void ExpireAll()
     {
-        foreach (var m in Maps)
-            foreach (var s in m.States) ExpireState(s, s.Mapper.AllColumns);
+        foreach (var m in _maps) m?.ExpireAll();
     }
 
     /// <summary>

@@ -59,6 +59,38 @@ internal static class Statements
             return sb.ToString();
         }, m);
 
+    private static readonly ConcurrentDictionary<(int Mapper, OrmDialect Dialect, ulong Mask, bool Returning, int Rows), string> s_multi = new();
+
+    /// <summary>
+    /// INSERT of <paramref name="rows"/> rows in one statement (<c>VALUES (…), (…), …</c>), parameters row by row in
+    /// column order; RETURNING the autoincrement key when <paramref name="returning"/>.
+    /// </summary>
+    public static string InsertRows(EntityMapper m, OrmDialect d, ulong mask, bool returning, int rows) =>
+        s_multi.GetOrAdd((m.Id, d, mask, returning, rows), static (k, m) =>
+        {
+            var single = Insert(m, k.Dialect, k.Mask, false);
+            var sb = new StringBuilder(single.Length * 2 + k.Rows * 8);
+            var cols = System.Numerics.BitOperations.PopCount(k.Mask);
+            sb.Append(single, 0, single.IndexOf(" VALUES (", StringComparison.Ordinal)).Append(" VALUES ");
+            var n = 0;
+            for (var r = 0; r < k.Rows; r++)
+            {
+                sb.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < cols; c++)
+                {
+                    if (c > 0) sb.Append(", ");
+                    k.Dialect.Placeholder(sb, n++);
+                }
+                sb.Append(')');
+            }
+            if (k.Returning)
+            {
+                var withKey = Insert(m, k.Dialect, k.Mask, true);
+                sb.Append(withKey, withKey.LastIndexOf(" RETURNING ", StringComparison.Ordinal), withKey.Length - withKey.LastIndexOf(" RETURNING ", StringComparison.Ordinal));
+            }
+            return sb.ToString();
+        }, m);
+
     /// <summary>UPDATE … SET (columns in mask) WHERE key [AND version]; parameters: set values, key values, old version.</summary>
     public static string Update(EntityMapper m, OrmDialect d, ulong mask) =>
         s_cache.GetOrAdd((m.Id, d, Kind.Update, mask, false), static (k, m) =>

@@ -274,26 +274,12 @@ public sealed class MetaData
         _ordered.Add(t);
     }
 
-    /// <summary>Tables ordered so every table comes after the tables it references (cycles keep declaration order).</summary>
-    public IReadOnlyList<Table> SortedTables
-    {
-        get
-        {
-            var result = new List<Table>();
-            var state = new Dictionary<Table, int>();
-            void Visit(Table t)
-            {
-                if (state.TryGetValue(t, out var s)) return;
-                state[t] = 1;
-                foreach (var r in t.ReferencedTables())
-                    if (_tables.TryGetValue(r, out var rt) && rt != t) Visit(rt);
-                state[t] = 2;
-                result.Add(t);
-            }
-            foreach (var t in _ordered) Visit(t);
-            return result;
-        }
-    }
+    /// <summary>
+    /// Tables ordered so every table comes after the tables it references: level by level (first every table that
+    /// references nothing left, in declaration order, then the next level), as SQLAlchemy's create_all orders them, so
+    /// DDL comes out in the reference's sequence. Keys inside a cycle or marked use-alter do not order the tables.
+    /// </summary>
+    public IReadOnlyList<Table> SortedTables => DdlPlan.For(_ordered, null).Tables;
 
     /// <summary>
     /// CREATE every table (parents first); <paramref name="checkFirst"/> skips existing ones. Foreign keys marked
