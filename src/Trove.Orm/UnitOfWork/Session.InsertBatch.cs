@@ -6,7 +6,8 @@ namespace Trove.Orm;
 /// <summary>
 /// Multi-row INSERTs for large flushes (orm.md §5, flush batching): a run of at least <see cref="BatchThreshold"/>
 /// pending rows of one table with the same column set is written <c>INSERT … VALUES (…), (…), …</c> in chunks of
-/// up to <see cref="MaxRowsPerInsert"/> rows (and at most <see cref="MaxParameters"/> parameters), one execution
+/// up to <see cref="MaxRowsPerInsert"/> rows (Microsoft.Data.Sqlite binds parameters by name, a cost that grows with
+/// the square of their number, so chunks stay small; at most <see cref="MaxParameters"/> parameters), one execution
 /// per chunk instead of one per row. Smaller flushes keep one statement per row, which is what SQLAlchemy 1.4 emits
 /// and what the statement-sequence tests compare.
 /// </summary>
@@ -20,7 +21,7 @@ namespace Trove.Orm;
 public sealed partial class Session
 {
     internal const int BatchThreshold = 16;
-    private const int MaxRowsPerInsert = 100;
+    internal const int MaxRowsPerInsert = 32;
     private const int MaxParameters = 900;
 
     private static bool CanBatch(EntityMapper mapper)
