@@ -242,4 +242,39 @@ public class HotPathTests
         var all = s2.Query<User>().OrderBy(u => u.Id).ToList();
         Assert.Equal(Enumerable.Range(1, 250).Select(i => ((long)i * 3, "n" + i)), all.Select(u => (u.Id, u.Name)));
     }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void Large_updates_write_many_rows_per_statement_and_check_the_row_count(string dialect)
+    {
+        using var engine = Open(dialect);
+        using (var s = new Trove.Orm.Session(engine))
+        {
+            for (var i = 1; i <= 100; i++) s.Add(new User { Id = i, Name = "n" + i });
+            s.Commit();
+        }
+        using (var s = new Trove.Orm.Session(engine))
+        {
+            var users = s.Query<User>().OrderBy(u => u.Id).ToList();
+            using var log = new StatementLog(engine);
+            // 70 rows change Name only, then 30 rows change nothing: one run of 70 with one SET list
+            foreach (var u in users.Take(70)) u.Name = "m" + u.Id;
+            s.Commit();
+            var updates = log.Sql.Count(q => q.StartsWith("UPDATE", StringComparison.Ordinal));
+            var chunk = Trove.Orm.Session.MaxRowsPerInsert;
+            Assert.Equal(dialect == "sqlite" ? (70 + chunk - 1) / chunk : 70, updates);
+        }
+        using (var s = new Trove.Orm.Session(engine))
+        {
+            var all = s.Query<User>().OrderBy(u => u.Id).ToList();
+            Assert.Equal(Enumerable.Range(1, 100).Select(i => i <= 70 ? "m" + i : "n" + i), all.Select(u => u.Name));
+            s.Commit(); // ends the transaction (the in-memory database has one connection)
+            // a row deleted behind the session's back: the statement that should update it matches one row less
+            engine.Execute(Db.Text("DELETE FROM \"user\" WHERE id = 50"));
+            foreach (var u in all) u.Name = "z";
+            var e = Assert.Throws<StaleDataException>(() => s.Flush());
+            Assert.Contains("were matched", e.Message);
+            Assert.Equal(e.Expected - 1, e.Matched);
+            s.Rollback();
+        }
+    }
 }
