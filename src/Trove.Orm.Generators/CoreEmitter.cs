@@ -45,6 +45,7 @@ internal static class CoreEmitter
             if (c.ServerDefault is not null) sb.Append(", serverDefault: ").Append(Emitter.Lit(c.ServerDefault));
             if (c.OnDelete is not null) sb.Append(", onDelete: (").Append(S).Append("ReferentialAction)").Append(c.OnDelete);
             if (c.PrimaryKey) sb.Append(", autoincrement: ").Append(c.Autoincrement ? "true" : "false");
+            if (c.ForeignKeyUseAlter) sb.Append(", foreignKeyUseAlter: true");
             sb.AppendLine(");");
         }
         sb.AppendLine("    }");

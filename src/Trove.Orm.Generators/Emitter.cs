@@ -290,6 +290,7 @@ internal static class Emitter
             ValueKind.String => "r.GetString(" + ord + ")",
             ValueKind.DateTime => "r.GetDateTime(" + ord + ")",
             ValueKind.Guid => "r.GetGuid(" + ord + ")",
+            ValueKind.TimeSpan => "global::Trove.Orm.Internal.Conv.ReadTimeSpan(r, " + ord + ")",
             ValueKind.Enum => "FromDb_" + c.Property + "(r.GetString(" + ord + "))",
             ValueKind.Serialized => "FromDb_" + c.Property + "(r.GetFieldValue<byte[]>(" + ord + "))",
             _ => "r.GetFieldValue<" + c.CoreType + ">(" + ord + ")",

@@ -36,6 +36,7 @@ internal sealed class ColumnModel
     public string? ForeignTable;
     public string? ForeignColumn;
     public string? OnDelete;
+    public bool ForeignKeyUseAlter;
     public bool IsVersion;
     public string? Collation;
     public string? TypeKind;

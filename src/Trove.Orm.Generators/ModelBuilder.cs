@@ -331,6 +331,7 @@ internal static class ModelBuilder
                 c.ForeignTable = dot > 0 ? target.Substring(0, dot) : target;
                 c.ForeignColumn = dot > 0 ? target.Substring(dot + 1) : "id";
                 c.OnDelete = EnumArg(a, "OnDelete");
+                c.ForeignKeyUseAlter = BoolArg(a, "UseAlter");
             }
             else if (name == Ns + "ForeignKeyAttribute<T>" && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string member)
             {
@@ -345,10 +346,18 @@ internal static class ModelBuilder
                 c.ForeignTable = TableNameOf(targetType) ?? SnakeCase(targetType.Name);
                 c.ForeignColumn = ColumnNameOf(targetProp);
                 c.OnDelete = EnumArg(a, "OnDelete");
+                c.ForeignKeyUseAlter = BoolArg(a, "UseAlter");
             }
         }
         _ = cls;
         return c;
+    }
+
+    private static bool BoolArg(AttributeData a, string name)
+    {
+        foreach (var kv in a.NamedArguments)
+            if (kv.Key == name && kv.Value.Value is bool b) return b;
+        return false;
     }
 
     private static string? EnumArg(AttributeData a, string name)

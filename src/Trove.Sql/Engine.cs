@@ -35,6 +35,12 @@ public sealed class EngineOptions
     /// <c>query_cache_size</c>: default 500, 0 disables caching.
     /// </summary>
     public int CompiledCacheSize { get; init; } = 500;
+    /// <summary>
+    /// SQLite: prepared commands (<see cref="Connection.PrepareCommand"/>, which the ORM runs everything hot on)
+    /// execute as raw <c>sqlite3_stmt</c>s with a reader over the statement (default true); false keeps them on
+    /// Microsoft.Data.Sqlite commands. Other dialects ignore it.
+    /// </summary>
+    public bool DirectStatements { get; init; } = true;
     /// <summary>A driver to use instead of the registered one.</summary>
     public DbDriver? Driver { get; init; }
 }

@@ -12,6 +12,11 @@ public class ForeignKeyAttribute(string target) : Attribute
     public ReferentialAction OnDelete { get; set; }
     /// <summary>ON UPDATE action.</summary>
     public ReferentialAction OnUpdate { get; set; }
+    /// <summary>
+    /// Created by <c>ALTER TABLE … ADD CONSTRAINT</c> after the tables (SQLAlchemy's <c>use_alter=True</c>); CreateAll
+    /// also does this by itself for foreign keys that close a cycle of tables.
+    /// </summary>
+    public bool UseAlter { get; set; }
 }
 
 /// <summary>Foreign key to a member of mapped class <typeparamref name="T"/>: <c>[ForeignKey&lt;User&gt;(nameof(User.Id))]</c>.</summary>

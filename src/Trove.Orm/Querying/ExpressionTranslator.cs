@@ -196,7 +196,28 @@ internal sealed partial class ExpressionTranslator
                 return Bool(op == "=" ? SelectModel.And(parts) : new UnaryNode("NOT ", SelectModel.And(parts), 3));
             }
         }
+        if ((NavigationExists(left, right, op) ?? NavigationExists(right, left, Flip(op))) is { } exists) return exists;
         return Bool(new BinaryNode(Operand(left, right), op, Operand(right, left), 5));
+    }
+
+    private static string Flip(string op) => op switch { "<" => ">", "<=" => ">=", ">" => "<", ">=" => "<=", _ => op };
+
+    /// <summary>
+    /// A column reached through a many-to-one reference compared with a value (<c>b.UserObj.Name == "XX"</c>, a
+    /// scalar association proxy): <c>EXISTS (SELECT 1 FROM user WHERE user.id = blog.user AND user.name = ?)</c>, the
+    /// form SQLAlchemy renders for <c>has()</c> and proxy comparisons (same rows as the scalar subquery: a missing
+    /// parent matches neither). Comparisons with NULL keep the subquery (IS NULL also matches a missing parent).
+    /// </summary>
+    private static Shape? NavigationExists(Shape nav, Shape other, string op)
+    {
+        if (nav is not ScalarShape { Node: ScalarSubqueryNode sq, Mapper: not null, ColumnIndex: >= 0 } col || other is not ValueShape) return null;
+        var sel = sq.Select;
+        if (sel.Columns.Count != 1) return null;
+        var column = sel.Columns[0];
+        sel.Columns.Clear();
+        sel.Columns.Add(new LiteralNode("1"));
+        sel.Where.Add(new BinaryNode(column, op, Operand(other, col), 5));
+        return Bool(new ExistsNode(sel));
     }
 
     /// <summary>SQL of <paramref name="s"/>; a client value compared with a mapped column takes the column's stored form (enums).</summary>

@@ -63,6 +63,18 @@ public sealed partial class Query<T> : IQueryInternal
     public Query<T> OrderBy<TKey>(Expression<Func<T, TKey>> key) => Next<T>(QueryOp.OrderBy, key);
     /// <summary>Sorts descending (replaces earlier orderings).</summary>
     public Query<T> OrderByDescending<TKey>(Expression<Func<T, TKey>> key) => Next<T>(QueryOp.OrderByDescending, key);
+
+    /// <summary>
+    /// ORDER BY a textual fragment, SQLAlchemy's <c>order_by(text("id desc"))</c>: <c>.OrderBy(Db.Text("id desc"))</c>.
+    /// Replaces earlier orderings; ThenBy may follow. The text is sent as written and may not carry parameters.
+    /// </summary>
+    public Query<T> OrderBy(Trove.Sql.TextClause sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var compiled = sql.Compile();
+        if (compiled.Parameters.Count > 0) throw new ArgumentException("An ORDER BY text cannot carry parameters.", nameof(sql));
+        return Next<T>(QueryOp.OrderByText, text: compiled.Sql);
+    }
     /// <summary>Adds an ascending sort key.</summary>
     public Query<T> ThenBy<TKey>(Expression<Func<T, TKey>> key) => Next<T>(QueryOp.ThenBy, key);
     /// <summary>Adds a descending sort key.</summary>

@@ -5,7 +5,7 @@ namespace Trove.Orm.Querying;
 internal enum QueryOp
 {
     Root, Where, Select, OrderBy, OrderByDescending, ThenBy, ThenByDescending, Skip, Take, Distinct,
-    GroupBy, Join, SelectMany, Union, Concat, AsNoTracking, ForUpdate, Include,
+    GroupBy, Join, SelectMany, Union, Concat, AsNoTracking, ForUpdate, Include, OrderByText,
 }
 
 /// <summary>One operator applied to a query; queries are immutable chains of these (shared prefixes).</summary>

@@ -206,10 +206,13 @@ internal sealed class ExistsNode(SelectModel select) : SqlNode
 
 internal sealed class ScalarSubqueryNode(SelectModel select) : SqlNode
 {
+    /// <summary>The subquery (a comparison with a many-to-one column rewrites it as EXISTS).</summary>
+    public SelectModel Select { get; } = select;
+
     public override void Render(SqlWriter w)
     {
         w.Append('(');
-        select.Render(w);
+        Select.Render(w);
         w.Append(')');
     }
 }

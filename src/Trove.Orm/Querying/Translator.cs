@@ -54,6 +54,11 @@ internal sealed partial class Translator
                 foreach (var n in Scalars(Lambda(node.L1!, Shape))) Model.OrderBy.Add(new OrderNode(n, desc));
                 break;
             }
+            case QueryOp.OrderByText:
+                if (Model.Limit is not null || Model.Offset is not null) throw Unsupported("OrderBy after Skip/Take");
+                Model.OrderBy.Clear();
+                Model.OrderBy.Add(new OrderNode(new RawNode(node.Text!), false));
+                break;
             case QueryOp.Skip:
             {
                 var off = (Model.Offset as ParamNode)?.Value is int o ? o : 0;

@@ -95,7 +95,13 @@ public sealed partial class Session
                         if (parent._troveState is { Status: InstanceStatus.Persistent } ps && ReferenceEquals(ps.Session, this)) Remove(parent);
                     break;
                 case RelationDirection.ManyToMany:
-                    if (s.HasIdentity) _linkDeletes.Add((rel, s));
+                    if (s.HasIdentity)
+                    {
+                        // SQLAlchemy loads the collection first (its link rows are deleted pair by pair); the
+                        // DELETE here goes by the deleted end's key, but the statement sequence is the reference's
+                        _ = Related(s, rel);
+                        _linkDeletes.Add((rel, s));
+                    }
                     if (delete)
                         foreach (var t in Related(s, rel))
                             if (t._troveState is { Status: InstanceStatus.Persistent } ts && ReferenceEquals(ts.Session, this)) Remove(t);
@@ -197,6 +203,70 @@ public sealed partial class Session
             finally { cs.Loading = false; }
             runner.ExecuteNonQuery(sql, key);
         }
+    }
+
+    /// <summary>
+    /// Before the DELETEs: a deleted row that references a row deleted before it (tables that reference each other,
+    /// where the delete order can honour only one direction) gets that key set to NULL first, the UPDATE SQLAlchemy's
+    /// post-update emits; the mirror of the INSERT-then-UPDATE of <see cref="BeforeInsert"/>.
+    /// </summary>
+    private void BeforeDeletes(List<EntityMapper> order)
+    {
+        if (_deleted.Count < 2) return;
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < order.Count; i++) position.TryAdd(order[i].TableName, i);
+        Dictionary<string, HashSet<object>>? keys = null;
+        foreach (var s in _deleted)
+            if (s.Status == InstanceStatus.Deleted && !s.DeletedInFlush && s.BoxedKey is { } k)
+            {
+                keys ??= new(StringComparer.Ordinal);
+                if (!keys.TryGetValue(s.Mapper.TableName, out var set)) keys[s.Mapper.TableName] = set = new();
+                set.Add(k);
+            }
+        if (keys is null) return;
+        foreach (var s in _deleted)
+        {
+            if (s.Status != InstanceStatus.Deleted || s.DeletedInFlush) continue;
+            var m = s.Mapper;
+            foreach (var c in m.Columns)
+            {
+                // order is deletion order reversed: a referenced table further on is deleted first
+                if (c.ForeignTable is not { } ft || !c.Nullable || !keys.TryGetValue(ft, out var targets)) continue;
+                if (!position.TryGetValue(ft, out var j) || j <= position[m.TableName]) continue;
+                if ((s.Unloaded & (1UL << c.Index)) != 0) LoadUnloaded(s);
+                object? value;
+                var key = new object?[m.KeyColumns.Length];
+                s.Loading = true;
+                try
+                {
+                    value = m.GetValue(s.Entity, c.Index);
+                    for (var i = 0; i < key.Length; i++) key[i] = m.GetDbValue(s.Entity, m.KeyColumns[i]);
+                }
+                finally { s.Loading = false; }
+                if (value is null || !targets.Contains(value)) continue;
+                var runner = Begin(RunnerFor(m));
+                runner.ExecuteNonQuery(s_nullColumnSql.GetOrAdd((m, c.Index, runner.Dialect), static k => NullColumnSql(k.Mapper, k.Column, k.Dialect)), key);
+            }
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(EntityMapper Mapper, int Column, OrmDialect Dialect), string> s_nullColumnSql = new();
+
+    private static string NullColumnSql(EntityMapper m, int column, OrmDialect d)
+    {
+        var sb = new StringBuilder("UPDATE ");
+        d.Quote(sb, m.TableName);
+        sb.Append(" SET ");
+        d.Quote(sb, m.Columns[column].Name);
+        sb.Append("=NULL WHERE ");
+        for (var i = 0; i < m.KeyColumns.Length; i++)
+        {
+            if (i > 0) sb.Append(" AND ");
+            Col(sb, d, m.TableName, m.Columns[m.KeyColumns[i]].Name);
+            sb.Append(" = ");
+            d.Placeholder(sb, i);
+        }
+        return sb.ToString();
     }
 
     private static string NullKeySql(RelationshipMap rel, OrmDialect d)

@@ -109,7 +109,12 @@ public sealed partial class Session
                 var key = tmp.BoxedKey!;
                 if (src is null) { tmp.HasIdentity = false; }
                 var found = MapFor(mapper).Find(key);
-                if (found is not null) target = found;
+                if (found is not null)
+                {
+                    target = found;
+                    // as SQLAlchemy: an expired instance of the identity map is loaded before the copy
+                    if (found.Unloaded != 0 && found.Status == InstanceStatus.Persistent) LoadUnloaded(found);
+                }
                 else
                 {
                     Autoflush();

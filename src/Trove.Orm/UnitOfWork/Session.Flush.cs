@@ -30,6 +30,7 @@ public sealed partial class Session
             if (_dirty.Count > 0)
                 foreach (var mapper in DependencySort(_dirty.Select(d => d.Mapper).Distinct())) UpdateAll(mapper);
             FlushLinkRows();
+            BeforeDeletes(order);
             for (var i = order.Count - 1; i >= 0; i--) DeleteAll(order[i], deleted);
         }
         catch (Exception e)
@@ -120,10 +121,12 @@ public sealed partial class Session
             InsertBatched(mapper, Begin(RunnerFor(mapper)), inserted, always, defaults, autoinc, serverDefaults);
             return;
         }
+        var rowIdKey = RowIdKeyCandidate(mapper);
         Trove.Sql.PreparedCommand? cmd = null;
         string? sql = null;
         ulong cmdMask = 0;
         var cmdReturning = false;
+        var cmdRowId = -1;
         foreach (var s in _new)
         {
             if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
@@ -151,8 +154,24 @@ public sealed partial class Session
             // consecutive rows usually share a column set: keep that statement's prepared command at hand
             if (cmd is null || mask != cmdMask || returning != cmdReturning)
             {
-                sql = Statements.Insert(mapper, runner.Dialect, mask, returning);
-                cmd = runner.Command(sql);
+                sql = null;
+                cmdRowId = -1;
+                if (returning && rowIdKey >= 0 && needKey == 1UL << rowIdKey && runner.Dialect.Name == "sqlite")
+                {
+                    // the key is the table's rowid: a plain INSERT and sqlite3_last_insert_rowid (SQLAlchemy's
+                    // cursor.lastrowid) cost a fraction of INSERT … RETURNING, which SQLite runs through an
+                    // ephemeral table per execution
+                    var plain = Statements.Insert(mapper, runner.Dialect, mask, false);
+                    if (runner.Command(plain) is { HasLastInsertRowId: true } pc && pc.IsRowIdColumn(mapper.TableName, cols[rowIdKey].Name))
+                    {
+                        sql = plain; cmd = pc; cmdRowId = rowIdKey;
+                    }
+                }
+                if (sql is null)
+                {
+                    sql = Statements.Insert(mapper, runner.Dialect, mask, returning);
+                    cmd = runner.Command(sql);
+                }
                 cmdMask = mask;
                 cmdReturning = returning;
             }
@@ -164,12 +183,18 @@ public sealed partial class Session
                     var k = 0;
                     for (var i = 0; i < cols.Count; i++)
                         if ((mask & (1UL << i)) != 0) cmd.Set(k++, mapper.GetDbValue(entity, i));
-                    if (returning) ReadKeys(mapper, entity, needKey, cmd.ExecuteReader());
+                    if (cmdRowId >= 0)
+                    {
+                        cmd.ExecuteNonQuery();
+                        mapper.SetValue(entity, cmdRowId, cmd.LastInsertRowId);
+                    }
+                    else if (returning) ReadKeys(mapper, entity, needKey, cmd.ExecuteReader());
                     else cmd.ExecuteNonQuery();
                 }
                 else if (returning)
                 {
-                    ReadKeys(mapper, entity, needKey, runner.ExecuteReader(sql!, InsertArgs(mapper, entity, mask)));
+                    var withReturning = Statements.Insert(mapper, runner.Dialect, mask, true);
+                    ReadKeys(mapper, entity, needKey, runner.ExecuteReader(withReturning, InsertArgs(mapper, entity, mask)));
                 }
                 else runner.ExecuteNonQuery(sql!, InsertArgs(mapper, entity, mask));
             }
@@ -183,6 +208,24 @@ public sealed partial class Session
             MapFor(mapper).Add(s);
             inserted.Add(s);
         }
+    }
+
+    /// <summary>
+    /// The column that can take its new value from SQLite's last_insert_rowid: the only primary key column, an
+    /// autoincrementing integer (whether the table really uses it as its rowid is asked of SQLite); -1 otherwise.
+    /// </summary>
+    private static int RowIdKeyCandidate(EntityMapper mapper)
+    {
+        var key = -1;
+        foreach (var c in mapper.Columns)
+        {
+            if (!c.PrimaryKey) continue;
+            if (key >= 0) return -1;
+            var t = Nullable.GetUnderlyingType(c.ClrType) ?? c.ClrType;
+            if (!c.Autoincrement || (t != typeof(long) && t != typeof(int) && t != typeof(short))) return -1;
+            key = c.Index;
+        }
+        return key;
     }
 
     private Span<object?> InsertArgs(EntityMapper mapper, DeclarativeBase entity, ulong mask)

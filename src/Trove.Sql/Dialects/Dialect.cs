@@ -60,6 +60,11 @@ public abstract class Dialect
     public virtual bool SupportsNativeInterval => false;
     /// <summary>ILIKE operator.</summary>
     public virtual bool SupportsILike => false;
+    /// <summary>
+    /// <c>ALTER TABLE … ADD CONSTRAINT</c> exists (SQLAlchemy's <c>supports_alter</c>): CreateAll defers foreign keys of
+    /// cycles and use-alter ones to it. False on SQLite, where they stay inline.
+    /// </summary>
+    public virtual bool SupportsAlter => true;
     /// <summary>Most bound parameters in one statement.</summary>
     public abstract int MaxParameters { get; }
     /// <summary>The structural cache used by <see cref="Executable.Compile"/> (engines have their own, sized by their options).</summary>
@@ -134,7 +139,13 @@ public abstract class Dialect
     public virtual string CastTypeName(SqlType type) => TypeName(type);
 
     /// <summary>CREATE TABLE text (SQLAlchemy's layout: one column per line).</summary>
-    public virtual string CreateTableSql(Table t)
+    public virtual string CreateTableSql(Table t) => CreateTableSql(t, null);
+
+    /// <summary>
+    /// CREATE TABLE text without the foreign keys declared by the elements in <paramref name="deferred"/> (columns or
+    /// <see cref="ForeignKeyConstraint"/>s), which <see cref="MetaData.CreateAll"/> adds afterwards by ALTER TABLE.
+    /// </summary>
+    public virtual string CreateTableSql(Table t, IReadOnlySet<ITableElement>? deferred)
     {
         var items = new List<string>();
         var checks = new List<string>();
@@ -161,14 +172,14 @@ public abstract class Dialect
             {
                 case UniqueConstraint u: items.Add(prefix + "UNIQUE (" + string.Join(", ", u.Columns.Select(Quote)) + ")"); break;
                 case CheckConstraint ck: items.Add(prefix + "CHECK (" + ck.Sql + ")"); break;
-                case ForeignKeyConstraint fk:
+                case ForeignKeyConstraint fk when deferred?.Contains(fk) != true:
                     items.Add(prefix + "FOREIGN KEY(" + string.Join(", ", fk.Columns.Select(Quote)) + ") REFERENCES " + Quote(fk.ReferredTable)
                         + " (" + string.Join(", ", fk.ReferredColumns.Select(Quote)) + ")" + Actions(fk.OnDelete, fk.OnUpdate));
                     break;
             }
         }
         foreach (var col in t.C)
-            if (col.ForeignKey is string target)
+            if (col.ForeignKey is string target && deferred?.Contains(col) != true)
             {
                 int dot = target.LastIndexOf('.');
                 items.Add("FOREIGN KEY(" + Quote(col.Name) + ") REFERENCES " + Quote(target[..dot]) + " (" + Quote(target[(dot + 1)..]) + ")" + Actions(col.OnDelete, col.OnUpdate));
@@ -176,6 +187,17 @@ public abstract class Dialect
         items.AddRange(checks);
         return "CREATE TABLE " + Quote(t.Name) + " (\n\t" + string.Join(", \n\t", items) + "\n)";
     }
+
+    /// <summary>
+    /// <c>ALTER TABLE t ADD CONSTRAINT name FOREIGN KEY(…) REFERENCES …</c> (SQLAlchemy's AddConstraint; the name is
+    /// needed to drop it again).
+    /// </summary>
+    internal virtual string AddForeignKeySql(ForeignKeyDef fk) =>
+        "ALTER TABLE " + Quote(fk.Table.Name) + " ADD CONSTRAINT " + Quote(fk.EffectiveName) + " FOREIGN KEY(" + string.Join(", ", fk.Columns.Select(Quote))
+        + ") REFERENCES " + Quote(fk.ReferredTable) + " (" + string.Join(", ", fk.ReferredColumns.Select(Quote)) + ")" + Actions(fk.OnDelete, fk.OnUpdate);
+
+    /// <summary><c>ALTER TABLE t DROP CONSTRAINT name</c>.</summary>
+    internal virtual string DropForeignKeySql(ForeignKeyDef fk) => "ALTER TABLE " + Quote(fk.Table.Name) + " DROP CONSTRAINT " + Quote(fk.EffectiveName);
 
     /// <summary>True when the dialect put the primary key inline on the column.</summary>
     protected virtual bool PrimaryKeyInline(Table t) => false;

@@ -27,6 +27,8 @@ public sealed class SqliteDialect : Dialect
     /// <inheritdoc/>
     public override int MaxParameters => 32766;
     /// <inheritdoc/>
+    public override bool SupportsAlter => false;
+    /// <inheritdoc/>
     protected override HashSet<string> ReservedWords => Reserved;
 
     internal override void RenderLimitOffset(SqlCompiler c, int? limit, int? offset, object site)
@@ -225,6 +227,8 @@ public sealed class MySqlDialect : Dialect
     public override bool SupportsNativeEnum => true;
     /// <inheritdoc/>
     public override int MaxParameters => 65535;
+    /// <summary>MySQL spells the drop of a foreign key <c>DROP FOREIGN KEY</c>.</summary>
+    internal override string DropForeignKeySql(ForeignKeyDef fk) => "ALTER TABLE " + Quote(fk.Table.Name) + " DROP FOREIGN KEY " + Quote(fk.EffectiveName);
     /// <inheritdoc/>
     protected override HashSet<string> ReservedWords => Reserved;
     /// <inheritdoc/>

@@ -23,6 +23,7 @@ public enum PoolKind
 public sealed class PooledConnection : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Drivers.Sqlite.SqliteStatement> _statements = new(StringComparer.Ordinal);
     private int _checkedOut;
 
     internal PooledConnection(Pool pool, DbConnection connection)
@@ -58,6 +59,21 @@ public sealed class PooledConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// A cached raw SQLite statement for <paramref name="sql"/>, compiled on first use; null when the connection is
+    /// not a SQLite one or the SQL is not a single statement that compiles.
+    /// </summary>
+    internal Drivers.Sqlite.SqliteStatement? GetStatement(string sql)
+    {
+        if (_statements.Remove(sql, out var stmt)) return stmt;
+        return Connection is Microsoft.Data.Sqlite.SqliteConnection sc ? Drivers.Sqlite.SqliteStatement.TryPrepare(sc, sql) : null;
+    }
+
+    internal void ReturnStatement(Drivers.Sqlite.SqliteStatement stmt)
+    {
+        if (_statements.Count >= 128 || !_statements.TryAdd(stmt.Sql, stmt)) stmt.Dispose();
+    }
+
     internal void MarkCheckedOut() => Volatile.Write(ref _checkedOut, 1);
 
     /// <summary>Marks the connection broken: it is closed instead of returned.</summary>
@@ -67,6 +83,9 @@ public sealed class PooledConnection : IDisposable
     {
         foreach (var c in _commands.Values) c.Dispose();
         _commands.Clear();
+        // before the connection closes: sqlite3_close then finds no statement of ours unfinalized
+        foreach (var st in _statements.Values) st.Dispose();
+        _statements.Clear();
         try { Connection.Dispose(); } catch (Exception) { /* closing a broken connection may fail; it is gone either way */ }
     }
 

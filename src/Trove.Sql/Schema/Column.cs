@@ -42,6 +42,11 @@ public interface IColumn : ITableElement
     ReferentialAction OnDelete { get; }
     /// <summary>ON UPDATE action of <see cref="ForeignKey"/>.</summary>
     ReferentialAction OnUpdate { get; }
+    /// <summary>
+    /// <see cref="ForeignKey"/> is added by <c>ALTER TABLE … ADD CONSTRAINT</c> after every table exists (SQLAlchemy's
+    /// <c>use_alter=True</c>); dialects without that ALTER (SQLite) keep it inline.
+    /// </summary>
+    bool ForeignKeyUseAlter { get; }
     /// <summary>Client-side default sent on INSERT when no value is given (a value or a <c>Func&lt;object?&gt;</c>).</summary>
     object? Default { get; }
     /// <summary>Server default rendered as a string literal in DDL.</summary>
@@ -68,7 +73,7 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
     public Column(string name, SqlType? type = null, bool primaryKey = false, bool? nullable = null, bool unique = false,
         bool index = false, string? foreignKey = null, object? @default = null, string? serverDefault = null,
         ReferentialAction onDelete = ReferentialAction.NoAction, ReferentialAction onUpdate = ReferentialAction.NoAction,
-        bool? autoincrement = null, string? serverDefaultSql = null)
+        bool? autoincrement = null, string? serverDefaultSql = null, bool foreignKeyUseAlter = false)
     {
         Name = name;
         SqlType = type ?? SqlTypes.For(typeof(T));
@@ -76,6 +81,7 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
         Nullable = nullable ?? (!primaryKey && (!typeof(T).IsValueType || System.Nullable.GetUnderlyingType(typeof(T)) != null));
         Unique = unique; Index = index; ForeignKey = foreignKey; Default = @default; ServerDefault = serverDefault;
         OnDelete = onDelete; OnUpdate = onUpdate; _autoincrement = autoincrement; ServerDefaultSql = serverDefaultSql;
+        ForeignKeyUseAlter = foreignKeyUseAlter;
     }
 
     /// <inheritdoc/>
@@ -100,6 +106,8 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
     public ReferentialAction OnDelete { get; }
     /// <inheritdoc/>
     public ReferentialAction OnUpdate { get; }
+    /// <inheritdoc/>
+    public bool ForeignKeyUseAlter { get; }
     /// <inheritdoc/>
     public object? Default { get; }
     /// <inheritdoc/>
@@ -134,7 +142,7 @@ public sealed class Column<T> : SqlExpression<T>, IColumn, IColumnCopy
     }
 
     internal Column<T> CopyFor(Table t) =>
-        new(Name, SqlType, PrimaryKey, Nullable, Unique, Index, ForeignKey, Default, ServerDefault, OnDelete, OnUpdate, _autoincrement, ServerDefaultSql) { Table = t };
+        new(Name, SqlType, PrimaryKey, Nullable, Unique, Index, ForeignKey, Default, ServerDefault, OnDelete, OnUpdate, _autoincrement, ServerDefaultSql, ForeignKeyUseAlter) { Table = t };
 
     internal override void Compile(SqlCompiler c)
     {

@@ -44,6 +44,31 @@ public sealed class ForeignKeyConstraint(string[] columns, string referredTable,
     public ReferentialAction OnDelete { get; init; }
     /// <summary>ON UPDATE action.</summary>
     public ReferentialAction OnUpdate { get; init; }
+    /// <summary>
+    /// Added by <c>ALTER TABLE … ADD CONSTRAINT</c> after every table exists and dropped first (SQLAlchemy's
+    /// <c>use_alter=True</c>); inline on dialects without that ALTER (SQLite).
+    /// </summary>
+    public bool UseAlter { get; init; }
+}
+
+/// <summary>
+/// One foreign key of a table, whether declared on a column (<c>foreignKey: "t.c"</c>) or as a
+/// <see cref="ForeignKeyConstraint"/>: <paramref name="Source"/> is that column or constraint.
+/// </summary>
+internal sealed record ForeignKeyDef(Table Table, ITableElement Source, string? Name, IReadOnlyList<string> Columns, string ReferredTable,
+    IReadOnlyList<string> ReferredColumns, ReferentialAction OnDelete, ReferentialAction OnUpdate, bool UseAlter)
+{
+    /// <summary>
+    /// The declared name, else SQLAlchemy's documented convention <c>fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s</c>
+    /// (SQLAlchemy itself leaves it unnamed and then cannot DROP CONSTRAINT it).
+    /// </summary>
+    public string EffectiveName => Name ?? $"fk_{Table.Name}_{Columns[0]}_{ReferredTable}";
+
+    /// <summary>The same foreign key is the same declaration (the column lists are rebuilt per enumeration).</summary>
+    public bool Equals(ForeignKeyDef? other) => other is not null && ReferenceEquals(Source, other.Source);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Source);
 }
 
 /// <summary>CREATE [UNIQUE] INDEX name ON table (columns…).</summary>
@@ -178,6 +203,19 @@ public sealed class Table : FromClause
         foreach (var f in _constraints.OfType<ForeignKeyConstraint>()) yield return f.ReferredTable;
     }
 
+    /// <summary>Every foreign key: table-level constraints first, then column ones (the CREATE TABLE order).</summary>
+    internal IEnumerable<ForeignKeyDef> ForeignKeyDefs()
+    {
+        foreach (var f in _constraints.OfType<ForeignKeyConstraint>())
+            yield return new(this, f, f.Name, f.Columns, f.ReferredTable, f.ReferredColumns, f.OnDelete, f.OnUpdate, f.UseAlter);
+        foreach (var c in C)
+            if (c.ForeignKey is string target)
+            {
+                int dot = target.LastIndexOf('.');
+                yield return new(this, c, null, [c.Name], target[..dot], [target[(dot + 1)..]], c.OnDelete, c.OnUpdate, c.ForeignKeyUseAlter);
+            }
+    }
+
     internal string QuotedName(Dialects.Dialect d)
     {
         var cached = _quoted;
@@ -236,31 +274,51 @@ public sealed class MetaData
         _ordered.Add(t);
     }
 
-    /// <summary>Tables ordered so every table comes after the tables it references (cycles keep declaration order).</summary>
+    /// <summary>
+    /// Tables ordered so every table comes after the tables it references: level by level (first every table that
+    /// references nothing left, in declaration order, then the next level), as SQLAlchemy's create_all orders them, so
+    /// DDL comes out in the reference's sequence. Tables on a cycle keep declaration order.
+    /// </summary>
     public IReadOnlyList<Table> SortedTables
     {
         get
         {
-            var result = new List<Table>();
-            var state = new Dictionary<Table, int>();
-            void Visit(Table t)
+            var result = new List<Table>(_ordered.Count);
+            var todo = new List<Table>(_ordered);
+            var done = new HashSet<Table>();
+            while (todo.Count > 0)
             {
-                if (state.TryGetValue(t, out var s)) return;
-                state[t] = 1;
-                foreach (var r in t.ReferencedTables())
-                    if (_tables.TryGetValue(r, out var rt) && rt != t) Visit(rt);
-                state[t] = 2;
-                result.Add(t);
+                var level = todo.Where(t => t.ReferencedTables().All(r =>
+                    !_tables.TryGetValue(r, out var rt) || rt == t || done.Contains(rt))).ToList();
+                if (level.Count == 0) level = todo; // a cycle: the rest in declaration order
+                result.AddRange(level);
+                done.UnionWith(level);
+                todo = todo.Where(t => !done.Contains(t)).ToList();
             }
-            foreach (var t in _ordered) Visit(t);
             return result;
         }
     }
 
-    /// <summary>CREATE every table (parents first); <paramref name="checkFirst"/> skips existing ones.</summary>
-    public void CreateAll(Engine engine, bool checkFirst = true) => Ddl.CreateTables(engine, SortedTables, checkFirst);
-    /// <summary>DROP every table (children first); <paramref name="checkFirst"/> skips missing ones.</summary>
-    public void DropAll(Engine engine, bool checkFirst = true) => Ddl.DropTables(engine, SortedTables.Reverse().ToArray(), checkFirst);
+    /// <summary>
+    /// CREATE every table (parents first); <paramref name="checkFirst"/> skips existing ones. Foreign keys marked
+    /// use-alter, and those closing a cycle between tables, are added by <c>ALTER TABLE … ADD CONSTRAINT</c> once the
+    /// tables exist (inline on SQLite, which has no such ALTER).
+    /// </summary>
+    public void CreateAll(Engine engine, bool checkFirst = true)
+    {
+        var plan = DdlPlan.For(_ordered, engine.Dialect);
+        Ddl.CreateTables(engine, plan.Tables, checkFirst, plan.Altered);
+    }
+
+    /// <summary>
+    /// DROP every table (children first); <paramref name="checkFirst"/> skips missing ones. The constraints
+    /// <see cref="CreateAll"/> added by ALTER are dropped first (<c>ALTER TABLE … DROP CONSTRAINT</c>).
+    /// </summary>
+    public void DropAll(Engine engine, bool checkFirst = true)
+    {
+        var plan = DdlPlan.For(_ordered, engine.Dialect);
+        Ddl.DropTables(engine, plan.Tables.Reverse().ToArray(), checkFirst, plan.Altered);
+    }
     /// <summary>Async <see cref="CreateAll"/>.</summary>
     public Task CreateAllAsync(Engine engine, bool checkFirst = true, CancellationToken ct = default) { ct.ThrowIfCancellationRequested(); CreateAll(engine, checkFirst); return Task.CompletedTask; }
     /// <summary>Async <see cref="DropAll"/>.</summary>

@@ -58,7 +58,15 @@ public sealed partial class StatementLog : IDisposable
             case "SELECT":
             {
                 var from = After(s, "FROM");
-                return from.Length == 0 ? "SELECT" : "SELECT " + Ident(from.TrimStart('('));
+                if (from.Length == 0) return "SELECT";
+                // FROM (SELECT … FROM t) AS anon_1: summarized by the inner select's table, as count() is
+                return from.StartsWith('(') ? Summarize(from[1..]) : "SELECT " + Ident(from);
+            }
+            case "CREATE" or "DROP":
+            {
+                // CREATE TABLE t, CREATE INDEX ix, CREATE UNIQUE INDEX ix, DROP TABLE t (IF [NOT] EXISTS skipped)
+                var m = DdlRx().Match(s);
+                return m.Success ? $"{first} {m.Groups[1].Value.ToUpperInvariant()} {Ident(m.Groups[2].Value)}" : first;
             }
             case "ROLLBACK" when s.Contains("SAVEPOINT", StringComparison.OrdinalIgnoreCase):
                 return "ROLLBACK TO SAVEPOINT";
@@ -84,6 +92,9 @@ public sealed partial class StatementLog : IDisposable
         var m = IdentRx().Match(s);
         return m.Groups[1].Value.Length > 0 ? m.Groups[1].Value : m.Groups[2].Value;
     }
+
+    [GeneratedRegex(@"^\w+\s+((?:UNIQUE\s+)?\w+)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(.*)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex DdlRx();
 
     [GeneratedRegex(@"^\w+")]
     private static partial Regex FirstWord();

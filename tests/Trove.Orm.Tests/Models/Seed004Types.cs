@@ -23,11 +23,13 @@ namespace Trove.Orm.Tests.Models.S004Types
         public partial DateTime? Dt { get; set; }
         public partial DateTimeOffset? Dtz { get; set; }
         public partial TimeOnly? Tm { get; set; }
+        public partial TimeSpan? Iv { get; set; }
         public partial Ab? E { get; set; }
         public partial Color? Pe { get; set; }
         public partial double? F { get; set; }
         [Column(Precision = 10, Scale = 2)] public partial decimal? N { get; set; }
         public partial byte[]? Blob { get; set; }
+        [Serialized(typeof(Serialized.PrefsJson))] public partial Dictionary<string, List<int>>? Pk { get; set; }
         [Column(Length = 32)] public partial string? S { get; set; }
         [Column(Type = TypeKind.Unicode, Length = 32)] public partial string? U { get; set; }
         [Column("t", Type = TypeKind.Text)] public partial string? Txt { get; set; }

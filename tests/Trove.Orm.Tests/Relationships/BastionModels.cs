@@ -31,12 +31,19 @@ public partial class Host : Base
     [Column(Length = 64, Unique = true)] public partial string Hostname { get; set; } = "";
     [Column(Length = 128, Unique = true)] public partial string IpAddr { get; set; } = "";
     [Column(Default = 22)] public partial int? Port { get; set; }
+    /// <summary>The seed's <c>bind_hosts = relationship("BindHost")</c> (declared apart from BindHost.Host, no back_populates).</summary>
+    public partial IList<BindHost> BindHosts { get; set; }
 }
 
+/// <summary>The seed's ChoiceType(AuthTypes): the stored codes.</summary>
+public enum AuthType { [EnumValue("ssh-passwd")] SshPasswd, [EnumValue("ssh-key")] SshKey }
+
 [Table("remote_user")]
+[UniqueConstraint(nameof(AuthType), nameof(Username), nameof(Password), Name = "_user_passwd_uc")]
 public partial class RemoteUser : Base
 {
     public partial int Id { get; set; }
+    [Column(Length = 32)] public partial AuthType? AuthType { get; set; }
     [Column(Length = 64)] public partial string Username { get; set; } = "";
     [Column(Length = 255)] public partial string? Password { get; set; }
 }

@@ -42,6 +42,8 @@ public class PredicateTests
         s.Commit();
         Assert.Equal(["lonely"], s.Query<User>().Where(u => !u.BlogList.Any()).Select(u => u.Name).ToList());
         Assert.Contains("NOT EXISTS", log.Sql.Last());
+        // the reference's sequence: any() first(), any() no match, has(), INSERT lonely, NOT any()
+        Assert.Equal(["SELECT user", "SELECT user", "SELECT blog", "INSERT user", "SELECT user"], log.Take());
         Assert.Equal([("XX", 3), ("YY", 1), ("lonely", 0)], s.Query<User>().OrderBy(u => u.Id).Select(u => new { u.Name, N = u.BlogList.Count() }).ToList().Select(x => (x.Name, x.N)));
         Assert.Equal(["A", "B", "abc"], s.Query<Blog>().Where(b => b.UserObj!.Name == "XX").Select(b => b.Title).ToList().Order(StringComparer.Ordinal));
     }

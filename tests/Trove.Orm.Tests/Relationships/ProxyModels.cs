@@ -12,7 +12,10 @@ namespace Trove.Orm.Tests.Relationships.P48
         [Column(Length = 32, ServerDefault = "")] public partial string Name { get; set; } = "";
         [Relationship(BackPopulates = nameof(Blog.UserObj))] public partial IList<Blog> BlogList { get; set; }
         [AssociationProxy(nameof(BlogList), nameof(Blog.Title), Creator = nameof(NewBlog))] public partial IList<string> BlogTitles { get; }
-        private static Blog NewBlog(string title) => new() { Title = title + "!" };
+        /// <summary>The reference's proxy without creator: <c>Blog(string title)</c> builds the element.</summary>
+        [AssociationProxy(nameof(BlogList), nameof(Blog.Title))] public partial IList<string> TitlesByConstructor { get; }
+        private static Blog NewBlog(string title) => new() { Title = title };
+        public override string ToString() => $"User({Name})";
     }
 
     [Table("blog")]
@@ -25,6 +28,7 @@ namespace Trove.Orm.Tests.Relationships.P48
         [Column("user", Index = true), ForeignKey("user.id")] public partial int? UserId { get; set; }
         [Relationship(BackPopulates = nameof(User.BlogList))] public partial User? UserObj { get; set; }
         [AssociationProxy(nameof(UserObj), nameof(User.Name))] public partial string? UserName { get; }
+        public override string ToString() => $"Blog({Title})";
     }
 }
 

@@ -14,32 +14,54 @@ public class Seed004SessionTests
     {
         using var engine = OrmDb.Open(dialect);
         Base.Metadata.CreateAll(engine);
-        using var session = new SessionFactory(engine).Create();
+        var session = new SessionFactory(engine).Create();
         using var log = new StatementLog(engine);
+        void Sql(params string[] expected) => Assert.Equal(expected, log.Take(dmlOnly: false));
+
+        // >>> user = User(name=u'名字'); session.add(user); session.commit()
         var user = new User { Name = "名字" };
         session.Add(user);
         Assert.Contains(user, session.New);
         session.Commit();
-        Assert.Equal(["BEGIN", "INSERT user", "COMMIT"], log.Take(dmlOnly: false));
-        Assert.True(user.Id == 1 && session.Contains(user));
-        Assert.Equal(["SELECT user"], log.Take());
+        Sql("BEGIN", "INSERT user", "COMMIT");
+        Assert.True(user.Id == 1 && session.Contains(user)); // persistent; the expired instance reloads
+        Sql("BEGIN", "SELECT user");
 
+        // >>> try: user = session.Query(User).first() … except: session.rollback(). The typo (Query for query) is an
+        // AttributeError hidden by the bare except; in C# it does not compile. The except branch's rollback remains:
+        session.Rollback();
+        Sql("ROLLBACK");
+
+        // >>> user = session.query(User).first(); user.name = u'改名字'; session.commit()
         user = session.Query<User>().FirstOrDefault()!;
         user.Name = "改名字";
         session.Commit();
-        Assert.Equal(["SELECT user", "UPDATE user"], log.Take());
+        Sql("BEGIN", "SELECT user", "UPDATE user", "COMMIT");
         Assert.Equal("改名字", session.Query<User>().Select(u => u.Name).SingleOrDefault());
+        Sql("BEGIN", "SELECT user");
 
-        session.Add(new User { Name = "改名字" }); // violates UNIQUE
+        // >>> session.add(User(name=u'改名字')); session.commit()   # violates UNIQUE; then query(User).all()
+        session.Add(new User { Name = "改名字" });
         var e = Assert.Throws<IntegrityException>(() => session.Commit());
         Assert.Equal(ConstraintKind.Unique, e.ConstraintKind);
-        // the failing INSERT is reported too (as in the reference's log), then ROLLBACK
-        Assert.Equal(["INSERT user", "ROLLBACK"], log.Take(dmlOnly: false).Where(x => x != "SELECT user" && x != "BEGIN"));
+        Sql("INSERT user", "ROLLBACK"); // the failing INSERT is reported too, as in the reference's log
         var pending = Assert.Throws<PendingRollbackException>(() => session.Query<User>().ToList());
         Assert.Contains("Rollback()", pending.Message);
+        Sql();
+
+        // >>> session.rollback(); session.query(User).all()   (the transaction already ended: no SQL for the rollback)
         session.Rollback();
-        Assert.Equal("User(改名字)", string.Join(",", session.Query<User>().ToList()));
-        Assert.Single(session.Query<User>().ToList());
+        Sql();
+        Assert.Equal("[User(改名字)]", "[" + string.Join(", ", session.Query<User>().ToList()) + "]"); // the bad object was discarded
+        Sql("BEGIN", "SELECT user");
+
+        // >>> session.query(User).with_for_update().first(): SQLite has no row locks, no FOR UPDATE is rendered
+        Assert.NotNull(session.Query<User>().ForUpdate().FirstOrDefault());
+        if (dialect == "sqlite") Assert.DoesNotContain("FOR UPDATE", log.Sql[^1]);
+        else Assert.EndsWith("FOR UPDATE", log.Sql[^1]);
+        Sql("SELECT user");
+        session.Dispose();
+        Sql("ROLLBACK");
     }
 
     [Theory, MemberData(nameof(Dialects))]
@@ -94,7 +116,8 @@ public class Seed004SessionTests
             }
             session.Commit();
         }
-        // the autoflush at BeginNested wrote u1, u2; u3 was never flushed, so no SAVEPOINT was needed
+        // the autoflush at BeginNested wrote u1, u2; u3 was never flushed, so no SAVEPOINT was needed. (SQLAlchemy's
+        // log shows "BEGIN (implicit)" and then the pysqlite recipe's real BEGIN: one BEGIN here.)
         Assert.Equal(["BEGIN", "INSERT user", "INSERT user", "COMMIT"], log.Take(dmlOnly: false));
         Assert.Equal(["u1", "u2"], Committed(engine));
         log.Clear();
@@ -105,6 +128,8 @@ public class Seed004SessionTests
             var sp = session.BeginNested();
             session.Add(new User { Name = "u5" });
             session.Flush();
+            // SQLAlchemy 1.4's session.rollback() with a savepoint active rolls back the savepoint only; orm.md §3 keeps
+            // 2.0's rule (Session.Rollback() ends the outermost transaction), so the savepoint's own Rollback() is used
             sp.Rollback();
             session.Commit();
         }
@@ -144,17 +169,23 @@ public class Seed004SessionTests
         Assert.Equal(["BEGIN", "SAVEPOINT", "INSERT user", "RELEASE SAVEPOINT", "ROLLBACK"], log.Take(dmlOnly: false));
         Assert.DoesNotContain("2", Committed(engine));
 
+        // >>> conn = Engine.connect(); session = Session(bind=conn); trans = conn.begin(); session.begin_nested();
+        // session.add(user); session.commit(); session.commit(); trans.rollback()
+        log.Clear();
         using (var conn = engine.Connect())
         {
             var trans = conn.Begin();
             using var session = new Trove.Orm.Session(conn);
             session.BeginNested();
             session.Add(new User { Name = "2" });
-            session.Commit();
-            session.Commit();
+            session.Commit();   // releases the savepoint
+            session.Commit();   // the outer transaction is the connection's: nothing to do
             Assert.Equal(1L, Convert.ToInt64(conn.Execute(Db.Text("select count(*) from \"user\" where name = '2'")).Scalar<object>()));
             trans.Rollback();
         }
+        // The reference logs BEGIN (conn.begin()) … ROLLBACK (trans.rollback()); Trove.Sql's Core transactions go through
+        // ADO.NET's BeginTransaction/Rollback, which raise no StatementExecuted, so only the statements in between show.
+        Assert.Equal(["SAVEPOINT", "INSERT user", "RELEASE SAVEPOINT", "SELECT user"], log.Take(dmlOnly: false));
         Assert.DoesNotContain("2", Committed(engine));
     }
 
@@ -178,6 +209,8 @@ public class Seed004SessionTests
             Assert.Equal(["test", "test2"], e1.Execute(Db.Text("select database from pg_prepared_xacts where gid like '_trove_%' order by database")).All().Select(r => (string)r[0]!));
             s.Commit();
         }
+        // the reference's "BEGIN TWOPHASE (implicit)" is BEGIN here; the BEGIN it shows after each COMMIT PREPARED is
+        // psycopg2 opening its next transaction, which Npgsql does not do
         Assert.Equal(["BEGIN", "INSERT blog", "BEGIN", "INSERT user", "PREPARE TRANSACTION", "PREPARE TRANSACTION", "COMMIT PREPARED", "COMMIT PREPARED"],
             log.Take(dmlOnly: false).Where(x => x is not "SELECT pg_prepared_xacts").ToList());
         Assert.Empty(e1.Execute(Db.Text("select gid from pg_prepared_xacts where gid like '_trove_%'")).All());
@@ -185,6 +218,37 @@ public class Seed004SessionTests
         Assert.Equal("标题", e2.Scalar<string>(Db.Text("select title from blog")));
         User.Table.Drop(e1);
         Blog.Table.Drop(e2);
+    }
+
+    [PgFact]
+    public void S5_4_prepared_transaction_outlives_its_connection_and_commits_from_another()
+    {
+        // >>> conn = Engine.connect(); xa = conn.begin_twophase('seed-xid-1'); conn.execute(insert); xa.prepare();
+        // conn.invalidate(); conn2.recover_twophase(); conn2.commit_prepared('seed-xid-1', recover=True)
+        // Trove.Sql has no begin_twophase/recover_twophase API on Connection (the ORM's TwoPhase sessions drive
+        // PREPARE/COMMIT PREPARED themselves), so the same statements are sent as text.
+        using var e1 = Engine.Create(OrmDb.PgUrl("test"));
+        User.Table.Drop(e1, checkFirst: true);
+        User.Table.Create(e1);
+        using (var c = e1.Connect())
+            if (c.Execute(Db.Text("select count(*) from pg_prepared_xacts where gid = 'seed-xid-1'")).Scalar<long>() > 0)
+                c.ExecuteSql("ROLLBACK PREPARED 'seed-xid-1'"); // left over by an interrupted run
+        using var log = new StatementLog(e1);
+        using (var conn = e1.Connect())
+        {
+            conn.ExecuteSql("BEGIN");
+            conn.Execute(Db.Insert(User.Table).Values(("name", "prepared only")));
+            conn.ExecuteSql("PREPARE TRANSACTION 'seed-xid-1'");
+        } // the client goes away after PREPARE
+        using (var conn2 = e1.Connect())
+        {
+            var gids = conn2.Execute(Db.Text("SELECT gid FROM pg_prepared_xacts")).All().Select(r => (string)r[0]!).ToList();
+            Assert.Contains("seed-xid-1", gids); // the prepared transaction outlived its connection
+            conn2.ExecuteSql("COMMIT PREPARED 'seed-xid-1'");
+        }
+        Assert.Equal(["BEGIN", "INSERT user", "PREPARE TRANSACTION", "SELECT pg_prepared_xacts", "COMMIT PREPARED"], log.Take(dmlOnly: false));
+        Assert.Equal("prepared only", e1.Scalar<string>(Db.Text("select name from \"user\"")));
+        User.Table.Drop(e1);
     }
 
     [Fact]

@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// `--cpu [rounds]`: CPU time of the benchmark thread (CLOCK_THREAD_CPUTIME_ID) (not wall clock: the machine is shared) and bytes allocated per run of each
+/// workload for Trove and Dapper, beside raw Microsoft.Data.Sqlite loops doing the same reads and writes. Prints
+/// the minimum CPU milliseconds per run over the rounds (each round several runs) and the allocations of one run.
+/// </summary>
+internal static class CpuFloor
+{
+    public static void Run(int rounds)
+    {
+        var b = new OrmBench(); b.Setup();
+        var path = Path.Combine(Path.GetTempPath(), "trove-orm-bench-" + Environment.ProcessId + ".db");
+        using var raw = new SqliteConnection("Data Source=" + path);
+        raw.Open();
+        using var engine = Trove.Sql.Engine.Create("sqlite:///" + path);
+        var cases = new (string Name, Action Setup, Action Body, int Reps)[]
+        {
+            ("Insert Trove", b.Empty, b.Insert_Trove, 1),
+            ("Insert Dapper", b.Empty, b.Insert_Dapper, 1),
+            ("Insert raw MDS", b.Empty, () => RawInsert(raw), 1),
+            ("Insert Trove.Sql prepared", b.Empty, () => PreparedInsert(engine), 1),
+            ("Insert Trove.Sql prepared, no RETURNING", b.Empty, () => PlainInsert(engine), 1),
+            ("Load_Tracked Trove", b.Full, () => b.Load_Trove_Tracked(), 5),
+            ("Load_NoTracking Trove", b.Full, () => b.Load_Trove_NoTracking(), 5),
+            ("Load Dapper", b.Full, () => b.Load_Dapper(), 5),
+            ("Load raw MDS", b.Full, () => RawLoad(raw), 5),
+            ("Load Trove.Sql prepared", b.Full, () => PreparedLoad(engine), 5),
+            ("Trove.Sql read: step only", b.Full, () => ReadParts(engine, 0), 5),
+            ("Trove.Sql read: + 2 GetInt64", b.Full, () => ReadParts(engine, 1), 5),
+            ("Trove.Sql read: + IsDBNull", b.Full, () => ReadParts(engine, 2), 5),
+            ("Trove.Sql read: + GetString", b.Full, () => ReadParts(engine, 3), 5),
+            ("Get Trove", b.Full, () => b.Get_Trove(), 5),
+            ("Get Dapper", b.Full, () => b.Get_Dapper(), 5),
+            ("Update Trove", b.Full, b.Update_Trove, 3),
+            ("Update Dapper", b.Full, b.Update_Dapper, 3),
+        };
+        var best = new double[cases.Length];
+        var alloc = new long[cases.Length];
+        Array.Fill(best, double.MaxValue);
+        for (var round = 0; round <= rounds; round++)
+        {
+            for (var c = 0; c < cases.Length; c++)
+            {
+                var (_, setup, body, reps) = cases[c];
+                double cpu = 0;
+                long bytes = 0;
+                for (var r = 0; r < reps; r++)
+                {
+                    setup();
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    var t0 = CpuNow();
+                    var a0 = GC.GetAllocatedBytesForCurrentThread();
+                    body();
+                    var a1 = GC.GetAllocatedBytesForCurrentThread();
+                    cpu += CpuNow() - t0;
+                    bytes = a1 - a0;
+                }
+                if (round > 0) { best[c] = Math.Min(best[c], cpu / reps); alloc[c] = bytes; }
+            }
+        }
+        Console.WriteLine("| Case | CPU ms per run (min) | KB allocated per run |");
+        Console.WriteLine("|---|---|---|");
+        for (var c = 0; c < cases.Length; c++) Console.WriteLine($"| {cases[c].Name} | {best[c]:F2} | {alloc[c] / 1024.0:F0} |");
+        raw.Dispose();
+        b.Cleanup();
+    }
+
+    // Process.TotalProcessorTime has clock-tick (10 ms) resolution on Linux; CLOCK_PROCESS_CPUTIME_ID is exact
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec ts);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec { public long Sec; public long Nsec; }
+
+    private static double CpuNow()
+    {
+        ClockGetTime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID: the workloads run on this thread; background JIT is left out
+        return ts.Sec * 1000.0 + ts.Nsec / 1e6;
+    }
+
+    private static void RawInsert(SqliteConnection c)
+    {
+        using var tx = c.BeginTransaction();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO item (name, qty) VALUES (@p0, @p1) RETURNING id";
+        var p0 = cmd.Parameters.Add(new SqliteParameter("@p0", "")); var p1 = cmd.Parameters.Add(new SqliteParameter("@p1", 0L));
+        for (var i = 0; i < 10000; i++) { p0.Value = "n" + i; p1.Value = (long)i; using var r = cmd.ExecuteReader(); r.Read(); r.GetInt64(0); }
+        tx.Commit();
+    }
+
+    // the driver floor of the insert workload through Trove.Sql's prepared command: INSERT … RETURNING per row
+    private static void PreparedInsert(Trove.Sql.Engine engine)
+    {
+        using var c = engine.Connect();
+        c.ExecuteSql("BEGIN");
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("INSERT INTO item (name, qty) VALUES (:n, :q) RETURNING id")));
+        long sum = 0;
+        for (var i = 0; i < 10000; i++)
+        {
+            pc.Set(0, "n" + i); pc.Set(1, (long)i);
+            using var r = pc.ExecuteReader();
+            r.Read();
+            sum += r.GetInt64(0);
+        }
+        c.ExecuteSql("COMMIT");
+    }
+
+    // the same without RETURNING (SQLite runs RETURNING through an ephemeral table per execution)
+    private static void PlainInsert(Trove.Sql.Engine engine)
+    {
+        using var c = engine.Connect();
+        c.ExecuteSql("BEGIN");
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("INSERT INTO item (name, qty) VALUES (:n, :q)")));
+        for (var i = 0; i < 10000; i++)
+        {
+            pc.Set(0, "n" + i); pc.Set(1, (long)i);
+            pc.ExecuteNonQuery();
+        }
+        c.ExecuteSql("COMMIT");
+    }
+
+    // the driver floor of the load workloads through Trove.Sql's prepared command (the ORM's path, no ORM)
+    private static void PreparedLoad(Trove.Sql.Engine engine)
+    {
+        using var c = engine.Connect();
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("SELECT id, name, qty, note FROM item")));
+        var list = new List<DapperItem>();
+        using var r = pc.ExecuteReader();
+        while (r.Read())
+            list.Add(new DapperItem { Id = r.GetInt64(0), Name = r.GetString(1), Qty = r.GetInt64(2), Note = r.IsDBNull(3) ? null : r.GetString(3) });
+    }
+
+    // the read loop of the load workloads in parts: stepping only, then adding the column reads one kind at a time
+    private static long ReadParts(Trove.Sql.Engine engine, int mode)
+    {
+        using var c = engine.Connect();
+        using var pc = c.PrepareCommand(engine.CompiledCache.Compile(Trove.Sql.Db.Text("SELECT id, name, qty, note FROM item")));
+        using var r = pc.ExecuteReader();
+        long sum = 0;
+        while (r.Read())
+        {
+            if (mode >= 1) sum += r.GetInt64(0) + r.GetInt64(2);
+            if (mode >= 2 && r.IsDBNull(3)) sum++;
+            if (mode >= 3) sum += r.GetString(1).Length;
+        }
+        return sum;
+    }
+
+    private static void RawLoad(SqliteConnection c)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, name, qty, note FROM item";
+        var list = new List<DapperItem>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new DapperItem { Id = r.GetInt64(0), Name = r.GetString(1), Qty = r.GetInt64(2), Note = r.IsDBNull(3) ? null : r.GetString(3) });
+    }
+}
