@@ -70,7 +70,7 @@ internal sealed class DdlPlan
     public required IReadOnlyList<Table> Tables { get; init; }
     public required IReadOnlySet<ForeignKeyDef> Altered { get; init; }
 
-    public static DdlPlan For(IReadOnlyList<Table> tables, Dialects.Dialect dialect)
+    public static DdlPlan For(IReadOnlyList<Table> tables, Dialects.Dialect? dialect)
     {
         var byName = tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
         // edges between distinct tables of this set; a self-reference never blocks a CREATE
@@ -82,17 +82,21 @@ internal sealed class DdlPlan
         var component = Components(tables, edges.Where(fk => !fk.UseAlter).ToList(), byName);
         foreach (var fk in edges)
             if (component[fk.Table] >= 0 && component[fk.Table] == component[byName[fk.ReferredTable]]) ignored.Add(fk);
-        var altered = dialect.SupportsAlter ? ignored : new HashSet<ForeignKeyDef>();
+        var altered = dialect is { SupportsAlter: true } ? ignored : new HashSet<ForeignKeyDef>();
+        // level by level, as SQLAlchemy's create_all: every table whose remaining references are created, in
+        // declaration order, then the next level (MetaData.SortedTables is this order)
         var result = new List<Table>(tables.Count);
-        var seen = new HashSet<Table>();
-        void Visit(Table t)
+        var todo = new List<Table>(tables);
+        var done = new HashSet<Table>();
+        while (todo.Count > 0)
         {
-            if (!seen.Add(t)) return;
-            foreach (var fk in t.ForeignKeyDefs())
-                if (!ignored.Contains(fk) && byName.TryGetValue(fk.ReferredTable, out var rt) && rt != t) Visit(rt);
-            result.Add(t);
+            var level = todo.Where(t => t.ForeignKeyDefs().All(fk => ignored.Contains(fk)
+                || !byName.TryGetValue(fk.ReferredTable, out var rt) || rt == t || done.Contains(rt))).ToList();
+            if (level.Count == 0) level = todo; // unreachable: every cycle's keys are ignored above
+            result.AddRange(level);
+            done.UnionWith(level);
+            todo = todo.Where(t => !done.Contains(t)).ToList();
         }
-        foreach (var t in tables) Visit(t);
         return new DdlPlan { Tables = result, Altered = altered };
     }
 

@@ -277,27 +277,9 @@ public sealed class MetaData
     /// <summary>
     /// Tables ordered so every table comes after the tables it references: level by level (first every table that
     /// references nothing left, in declaration order, then the next level), as SQLAlchemy's create_all orders them, so
-    /// DDL comes out in the reference's sequence. Tables on a cycle keep declaration order.
+    /// DDL comes out in the reference's sequence. Keys inside a cycle or marked use-alter do not order the tables.
     /// </summary>
-    public IReadOnlyList<Table> SortedTables
-    {
-        get
-        {
-            var result = new List<Table>(_ordered.Count);
-            var todo = new List<Table>(_ordered);
-            var done = new HashSet<Table>();
-            while (todo.Count > 0)
-            {
-                var level = todo.Where(t => t.ReferencedTables().All(r =>
-                    !_tables.TryGetValue(r, out var rt) || rt == t || done.Contains(rt))).ToList();
-                if (level.Count == 0) level = todo; // a cycle: the rest in declaration order
-                result.AddRange(level);
-                done.UnionWith(level);
-                todo = todo.Where(t => !done.Contains(t)).ToList();
-            }
-            return result;
-        }
-    }
+    public IReadOnlyList<Table> SortedTables => DdlPlan.For(_ordered, null).Tables;
 
     /// <summary>
     /// CREATE every table (parents first); <paramref name="checkFirst"/> skips existing ones. Foreign keys marked

@@ -163,7 +163,7 @@ public class CascadeTests
         s3.Merge(new So.User { Id = 1, BlogList = [new So.Blog { Title = "哈哈" }] });
         s3.Commit();
         Assert.Equal(0, s3.Query<So.Blog>().Count());
-        Assert.Equal(["INSERT user", "SELECT user", "SELECT SELECT"], log3.Take());
+        Assert.Equal(["INSERT user", "SELECT user", "SELECT blog"], log3.Take());
     }
 
     [Theory, MemberData(nameof(Dialects))]
