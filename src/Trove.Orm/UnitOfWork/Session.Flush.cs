@@ -259,6 +259,7 @@ public sealed partial class Session
         if (rows.Count > 1) mapper.SortByKey(rows);
         var runner = Begin(RunnerFor(mapper));
         var version = mapper.VersionColumn;
+        if (version < 0 && rows.Count >= BatchThreshold && runner.Dialect.Name == "sqlite") rows = UpdateBatched(mapper, runner, rows);
         var cols = mapper.Columns;
         Trove.Sql.PreparedCommand? cmd = null;
         string? sql = null;

@@ -6,7 +6,8 @@ namespace Trove.Orm;
 /// <summary>
 /// Multi-row INSERTs for large flushes (orm.md §5, flush batching): a run of at least <see cref="BatchThreshold"/>
 /// pending rows of one table with the same column set is written <c>INSERT … VALUES (…), (…), …</c> in chunks of
-/// up to <see cref="MaxRowsPerInsert"/> rows (and at most <see cref="MaxParameters"/> parameters), one execution
+/// up to <see cref="MaxRowsPerInsert"/> rows (Microsoft.Data.Sqlite binds parameters by name, a cost that grows with
+/// the square of their number, so chunks stay small; at most <see cref="MaxParameters"/> parameters), one execution
 /// per chunk instead of one per row. Smaller flushes keep one statement per row, which is what SQLAlchemy 1.4 emits
 /// and what the statement-sequence tests compare.
 /// </summary>
@@ -20,7 +21,7 @@ namespace Trove.Orm;
 public sealed partial class Session
 {
     internal const int BatchThreshold = 16;
-    private const int MaxRowsPerInsert = 100;
+    internal const int MaxRowsPerInsert = 32;
     private const int MaxParameters = 900;
 
     private static bool CanBatch(EntityMapper mapper)
@@ -159,5 +160,80 @@ public sealed partial class Session
             MapFor(mapper).Add(s);
             inserted.Add(s);
         }
+    }
+
+    /// <summary>
+    /// SQLite, no version counter: runs of at least <see cref="BatchThreshold"/> rows (in key order) with the same
+    /// SET columns become <c>UPDATE t SET c = v.columnN … FROM (VALUES (key…, value…), …) AS v WHERE t.key = v.column1</c>
+    /// in chunks, one execution per chunk; the rows a chunk matched must be as many as it holds (SQLAlchemy's
+    /// executemany row-count check). Returns the rows left for one statement each.
+    /// </summary>
+    private List<InstanceState> UpdateBatched(EntityMapper mapper, DbRunner runner, List<InstanceState> rows)
+    {
+        var rest = new List<InstanceState>();
+        var cols = mapper.Columns;
+        var keys = mapper.KeyColumns;
+        for (var start = 0; start < rows.Count;)
+        {
+            var mask = rows[start].Modified;
+            var end = start + 1;
+            while (end < rows.Count && rows[end].Modified == mask) end++;
+            if (end - start < BatchThreshold)
+            {
+                for (var i = start; i < end; i++) rest.Add(rows[i]);
+                start = end;
+                continue;
+            }
+            var perRow = keys.Length + BitOperations.PopCount(mask);
+            var chunk = Math.Max(1, Math.Min(MaxRowsPerInsert, MaxParameters / perRow));
+            for (var c = start; c < end;)
+            {
+                var n = Math.Min(chunk, end - c);
+                if (n < 2)
+                {
+                    rest.Add(rows[c++]);
+                    continue;
+                }
+                var sql = Statements.UpdateRows(mapper, runner.Dialect, mask, n);
+                var cmd = runner.Command(sql);
+                var args = cmd is null ? Args(perRow * n) : default;
+                var k = 0;
+                for (var j = c; j < c + n; j++)
+                {
+                    var s = rows[j];
+                    s.Loading = true;
+                    try
+                    {
+                        foreach (var ki in keys)
+                        {
+                            var v = mapper.GetDbValue(s.Entity, ki);
+                            if (cmd is not null) cmd.Set(k++, v);
+                            else args[k++] = v;
+                        }
+                        for (var i = 0; i < cols.Count; i++)
+                        {
+                            if ((mask & (1UL << i)) == 0) continue;
+                            var v = mapper.GetDbValue(s.Entity, i);
+                            if (cmd is not null) cmd.Set(k++, v);
+                            else args[k++] = v;
+                        }
+                    }
+                    finally { s.Loading = false; }
+                }
+                var matched = cmd is not null ? cmd.ExecuteNonQuery() : runner.ExecuteNonQuery(sql, args);
+                if (matched != n)
+                {
+                    var entities = new List<object>(n);
+                    for (var j = c; j < c + n; j++) entities.Add(rows[j].Entity);
+                    throw new StaleDataException(
+                        $"UPDATE statement on table '{mapper.TableName}' expected to update {n} row(s); {matched} were matched.",
+                        entities, n, matched);
+                }
+                for (var j = c; j < c + n; j++) rows[j].Modified = 0;
+                c += n;
+            }
+            start = end;
+        }
+        return rest;
     }
 }

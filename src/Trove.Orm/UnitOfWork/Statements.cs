@@ -91,6 +91,51 @@ internal static class Statements
             return sb.ToString();
         }, m);
 
+    private static readonly ConcurrentDictionary<(int Mapper, OrmDialect Dialect, ulong Mask, int Rows), string> s_multiUpdate = new();
+
+    /// <summary>
+    /// UPDATE of <paramref name="rows"/> rows from a VALUES list (SQLite's UPDATE … FROM): each row's parameters are
+    /// its key values, then its values of the columns in <paramref name="mask"/>.
+    /// </summary>
+    public static string UpdateRows(EntityMapper m, OrmDialect d, ulong mask, int rows) =>
+        s_multiUpdate.GetOrAdd((m.Id, d, mask, rows), static (k, m) =>
+        {
+            var sb = new StringBuilder("UPDATE ");
+            Table(sb, m, k.Dialect);
+            sb.Append(" SET ");
+            var keys = m.KeyColumns.Length;
+            var v = keys;
+            for (var i = 0; i < m.Columns.Count; i++)
+            {
+                if ((k.Mask & (1UL << i)) == 0) continue;
+                if (v > keys) sb.Append(", ");
+                k.Dialect.Quote(sb, m.Columns[i].Name);
+                sb.Append(" = v.column").Append(++v);
+            }
+            sb.Append(" FROM (VALUES ");
+            var n = 0;
+            for (var r = 0; r < k.Rows; r++)
+            {
+                sb.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < v; c++)
+                {
+                    if (c > 0) sb.Append(", ");
+                    k.Dialect.Placeholder(sb, n++);
+                }
+                sb.Append(')');
+            }
+            sb.Append(") AS v WHERE ");
+            for (var i = 0; i < keys; i++)
+            {
+                if (i > 0) sb.Append(" AND ");
+                Table(sb, m, k.Dialect);
+                sb.Append('.');
+                k.Dialect.Quote(sb, m.Columns[m.KeyColumns[i]].Name);
+                sb.Append(" = v.column").Append(i + 1);
+            }
+            return sb.ToString();
+        }, m);
+
     /// <summary>UPDATE … SET (columns in mask) WHERE key [AND version]; parameters: set values, key values, old version.</summary>
     public static string Update(EntityMapper m, OrmDialect d, ulong mask) =>
         s_cache.GetOrAdd((m.Id, d, Kind.Update, mask, false), static (k, m) =>
