@@ -126,6 +126,8 @@ public abstract class EntityMapper<T> : EntityMapper where T : DeclarativeBase
     internal abstract T Load(Session? session, DbDataReader reader, int offset);
 
     internal sealed override DeclarativeBase LoadObject(Session? session, DbDataReader reader, int offset) => Load(session, reader, offset);
+
+    internal sealed override DeclarativeBase? QueryByKey(Session session, object?[] dbKey) => session.QueryByKey(this, dbKey);
 }
 
 /// <summary>Mapper with a typed identity key (single column: the column type; composite: a value tuple).</summary>

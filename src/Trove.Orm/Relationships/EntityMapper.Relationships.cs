@@ -41,6 +41,24 @@ public abstract partial class EntityMapper
         }
     }
 
+    private int _joinedDefaults = -1;
+
+    /// <summary>
+    /// Some relationship is configured <see cref="Loading.Joined"/>: Get and the reload of an expired instance
+    /// then go through an entity query, so that relationship comes in the same SELECT (SQLAlchemy's load_on_ident).
+    /// </summary>
+    internal bool HasJoinedDefaults
+    {
+        get
+        {
+            if (_joinedDefaults < 0) _joinedDefaults = Relationships.Any(r => r.Loading == Loading.Joined) ? 1 : 0;
+            return _joinedDefaults == 1;
+        }
+    }
+
+    /// <summary>The row with this primary key (database values, key column order) by an entity query with the default loaders; null when none.</summary>
+    internal abstract DeclarativeBase? QueryByKey(Session session, object?[] dbKey);
+
     /// <summary>Mask with a bit for every relationship.</summary>
     internal ulong AllRelationships => Relationships.Length >= 64 ? ulong.MaxValue : (1UL << Relationships.Length) - 1;
 }

@@ -106,8 +106,11 @@ public sealed class IncludeQuery<T, TPrevious> where TPrevious : DeclarativeBase
     public List<T>.Enumerator GetEnumerator() => Query.GetEnumerator();
 }
 
-/// <summary>Inner/Outer: Join/LeftJoin along a relationship; Correlate: the rows related to one owner (dynamic relationships).</summary>
-internal enum JoinKind { None, Inner, Outer, Correlate }
+/// <summary>
+/// Inner/Outer: Join/LeftJoin along a relationship; Correlate: the rows related to one owner (dynamic relationships);
+/// Key: the row with one primary key (<see cref="IncludeSpec.Key"/>, Get and reload with joined relationships).
+/// </summary>
+internal enum JoinKind { None, Inner, Outer, Correlate, Key }
 
 /// <summary>One step of an eager-loading path (immutable; <see cref="Parent"/> is the previous step).</summary>
 internal sealed class IncludeSpec(IncludeSpec? parent, string name, Loading loading)

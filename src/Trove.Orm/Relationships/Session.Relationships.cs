@@ -71,7 +71,12 @@ public sealed partial class Session
         // the join values come from the owner's columns: reload them first when expired
         var needed = 0UL;
         foreach (var c in OwnerJoinColumns(rel)) needed |= owner.Columns[c].Bit;
-        if ((s.Unloaded & needed) != 0) LoadUnloaded(s);
+        if ((s.Unloaded & needed) != 0)
+        {
+            LoadUnloaded(s);
+            // a reload by query may have brought this relationship in its joined SELECT
+            if ((s.RelLoaded & rel.Bit) != 0) return;
+        }
         var key = JoinValues(s, rel);
         if (rel.Direction == RelationDirection.ManyToOne)
         {

@@ -9,6 +9,12 @@ internal sealed partial class Translator
     {
         if (node.Include is not IncludeSpec { Join: not JoinKind.None } spec) return;
         if (Shape is not EntityShape es) throw Unsupported("a relationship join after a projection");
+        if (spec.Join == JoinKind.Key)
+        {
+            for (var i = 0; i < es.Mapper.KeyColumns.Length; i++)
+                Model.Where.Add(new BinaryNode(new ColumnNode(es.From.Qualifier, es.Mapper.Columns[es.Mapper.KeyColumns[i]].Name), "=", new ParamNode(spec.Key![i]), 4));
+            return;
+        }
         if (spec.Join == JoinKind.Correlate)
         {
             Correlate(es, spec.Relation!, spec.Key!);

@@ -12,6 +12,20 @@ public sealed partial class Session
         var mask = s.Unloaded & mapper.AllColumns;
         if (mask == 0) return;
         if (s.Status == InstanceStatus.Pending) { s.Unloaded = 0; return; }
+        if (mask == mapper.AllColumns && mapper.HasJoinedDefaults && !_flushing)
+        {
+            // a wholly expired instance reloads with its joined relationships in the same SELECT (SQLAlchemy's load_on_ident)
+            var values = new object?[mapper.KeyColumns.Length];
+            s.Loading = true;
+            try { for (var k = 0; k < values.Length; k++) values[k] = mapper.GetDbValue(s.Entity, mapper.KeyColumns[k]); }
+            finally { s.Loading = false; }
+            if (mapper.QueryByKey(this, values) is null || (s.Unloaded & mask) != 0)
+            {
+                throw new ObjectDeletedException(
+                    $"Instance '{mapper.Describe(s)}' has been deleted, or its row is otherwise not present.");
+            }
+            return;
+        }
         Autoflush();
         var runner = Begin(RunnerFor(mapper));
         var sql = Statements.SelectByKey(mapper, runner.Dialect, mask);
@@ -51,6 +65,12 @@ public sealed partial class Session
             if (found.Status == InstanceStatus.Deleted) return null;
             if (found.Unloaded != 0) LoadUnloaded(found);
             return (T)found.Entity;
+        }
+        if (mapper.HasJoinedDefaults)
+        {
+            var dbKey = new object?[mapper.KeyColumns.Length];
+            KeyArgs(mapper, norm, dbKey);
+            return QueryByKey(mapper, dbKey);
         }
         Autoflush();
         var runner = Begin(RunnerFor(mapper));

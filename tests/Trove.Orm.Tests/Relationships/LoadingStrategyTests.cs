@@ -151,6 +151,16 @@ public class ConfiguredLoadingTests
         Assert.Equal("XX", s.Query<L44.Blog>().Include(b => b.UserObj, Loading.Lazy).OrderBy(b => b.Id).First().UserObj!.Name);
         Assert.Equal(["SELECT blog", "SELECT user"], log.Take());
 
+        // query(Blog).get(2): SQLAlchemy's load_on_ident applies the configured joined strategy (one SELECT with the JOIN)
+        s.ExpungeAll();
+        log.Clear();
+        Assert.Equal("XX", s.Get<L44.Blog>(2)!.UserObj!.Name);
+        Assert.Equal(["SELECT blog"], log.Dml());
+        Assert.Contains("LEFT OUTER JOIN", log.Sql.Last());
+        log.Clear();
+        Assert.Null(s.Get<L44.Blog>(99));
+        Assert.Equal(["SELECT blog"], log.Take());
+
         s.ExpungeAll();
         var user = s.Query<L44.User>().OrderBy(u => u.Id).First();
         Assert.Equal(3, user.BlogList.Count);
