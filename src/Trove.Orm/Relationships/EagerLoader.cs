@@ -119,6 +119,7 @@ internal static partial class EagerLoader
     /// </summary>
     public static Func<DbDataReader, Session?, T> Prepare<T>(SelectModel model, Shape shape, QueryNode node, Func<DbDataReader, Session?, T> read)
     {
+        if (shape is NewShape ns && !node.NoTracking) return PrepareProjection(model, ns, node, read);
         if (shape is not EntityShape es || node.NoTracking) return read;
         var nodes = Plan(es.Mapper, node);
         if (nodes is null) return read;
