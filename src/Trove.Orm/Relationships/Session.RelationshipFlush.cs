@@ -148,6 +148,39 @@ public sealed partial class Session
 
     private readonly List<(InstanceState Child, RelationshipMap Rel, DeclarativeBase Parent)> _postUpdates = new();
 
+    /// <summary>
+    /// SQLAlchemy's save_obj writes a table's UPDATEs before its INSERTs. Trove does the same when <paramref name="mapper"/>
+    /// has rows of both kinds and its UPDATEs wait for no row still to be inserted: not a self-referential table, and
+    /// every parent a changed row now points to is already persistent (a parent inserted later keeps INSERTs first).
+    /// </summary>
+    private bool UpdatesFirst(EntityMapper mapper)
+    {
+        if (_dirty.Count == 0 && _nullKeys.Count == 0) return false;
+        foreach (var c in mapper.Columns)
+            if (c.ForeignTable == mapper.TableName) return false;
+        var updates = false;
+        foreach (var (_, rel) in _nullKeys)
+            if (ReferenceEquals(rel.Child, mapper)) updates = true;
+        foreach (var s in _dirty)
+        {
+            if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Persistent) continue;
+            updates = true;
+            foreach (var r in mapper.Relationships)
+            {
+                var rel = r.Resolved();
+                if ((s.RelChanged & rel.Bit) == 0 || rel.Direction != RelationDirection.ManyToOne || rel.ViewOnly) continue;
+                if (mapper.GetRelated(s.Entity, rel.Index) is DeclarativeBase { _troveState: { Status: not InstanceStatus.Persistent } }) return false;
+            }
+            if (RelationshipEvents.ParentLinks(s.Entity) is { } links)
+                foreach (var (_, parent) in links)
+                    if (parent._troveState is { Status: not InstanceStatus.Persistent }) return false;
+        }
+        if (!updates) return false;
+        foreach (var s in _new)
+            if (ReferenceEquals(s.Mapper, mapper)) return true;
+        return false;
+    }
+
     private static void CopyParentLinks(InstanceState s)
     {
         var links = RelationshipEvents.ParentLinks(s.Entity);
@@ -156,10 +189,13 @@ public sealed partial class Session
         RelationshipEvents.ForgetParentLinks(s.Entity);
     }
 
-    /// <summary>Before the UPDATEs: keys of re-parented children whose parent was inserted by this flush; keys set to NULL.</summary>
-    private void BeforeUpdates()
+    /// <summary>
+    /// Before the UPDATEs: keys of re-parented children whose parent was inserted by this flush; keys set to NULL.
+    /// With <paramref name="only"/>: just that table's rows, for its UPDATEs written before its INSERTs (post-updates wait).
+    /// </summary>
+    private void BeforeUpdates(EntityMapper? only = null)
     {
-        if (_postUpdates.Count > 0)
+        if (_postUpdates.Count > 0 && only is null)
         {
             // post-update: the parents now have keys; the children join the UPDATEs with the foreign key set
             foreach (var (child, rel, parent) in _postUpdates)
@@ -170,7 +206,7 @@ public sealed partial class Session
         {
             foreach (var s in _dirty.ToArray())
             {
-                if (s.Status != InstanceStatus.Persistent) continue;
+                if (s.Status != InstanceStatus.Persistent || (only is not null && !ReferenceEquals(s.Mapper, only))) continue;
                 if (s.RelChanged != 0)
                 {
                     var m = s.Mapper;
@@ -190,6 +226,11 @@ public sealed partial class Session
         _nullKeys.Clear();
         foreach (var (cs, rel) in nulls)
         {
+            if (only is not null && !ReferenceEquals(rel.Child, only))
+            {
+                _nullKeys.Add((cs, rel));
+                continue;
+            }
             if (cs.Status != InstanceStatus.Persistent || !ReferenceEquals(cs.Session, this)) continue;
             if (rel.Reverse is { IsCollection: false } rev && rev.Owner.GetRelated(cs.Entity, rev.Index) is not null) continue;
             var runner = Begin(RunnerFor(rel.Child));

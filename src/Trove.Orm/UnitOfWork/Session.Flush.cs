@@ -9,7 +9,8 @@ public sealed partial class Session
 
     /// <summary>
     /// Writes pending changes: INSERTs (per table, tables ordered so referenced tables come first, rows in add
-    /// order), UPDATEs of changed columns only, then DELETEs in reverse table order. On failure the transaction is
+    /// order), UPDATEs of changed columns only, then DELETEs in reverse table order. A table's UPDATEs go before its
+    /// INSERTs when they wait for no row still to be inserted (SQLAlchemy's save_obj order). On failure the transaction is
     /// rolled back and the session needs <see cref="Rollback"/> (inside <see cref="BeginNested"/>: the savepoint
     /// is rolled back instead).
     /// </summary>
@@ -24,7 +25,15 @@ public sealed partial class Session
         {
             PrepareRelationships();
             var order = FlushOrder();
-            foreach (var mapper in order) InsertAll(mapper, inserted);
+            foreach (var mapper in order)
+            {
+                if (UpdatesFirst(mapper))
+                {
+                    BeforeUpdates(mapper);
+                    UpdateAll(mapper);
+                }
+                InsertAll(mapper, inserted);
+            }
             BeforeUpdates();
             // per table in dependency order; rows in key order, equal SET lists on one prepared command
             if (_dirty.Count > 0)
