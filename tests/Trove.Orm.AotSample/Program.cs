@@ -3,7 +3,8 @@ using Trove.Orm.Linq;
 using Trove.Orm.Mapping;
 using Trove.Sql;
 
-// Seed 000 §四 (the session-issue parts) published with Native AOT: SQLite file instead of MySQL.
+// Seed 000 §四 (the session-issue parts) as a trimmed / Native AOT application: SQLite file instead of MySQL.
+// Trove.Orm.Tests publishes it trimmed and self-contained (-p:TroveTrim=true) and runs it; see docs/orm.md.
 var path = Path.Combine(Path.GetTempPath(), "trove-aot-" + Environment.ProcessId + ".db");
 using (var engine = Engine.Create("sqlite:///" + path, new EngineOptions { MaxOverflow = 5 }))
 {

@@ -250,6 +250,46 @@ public sealed partial class SqliteDirectTests : IDisposable
     }
 
     [Fact]
+    public async Task AsyncExecutionHiddenParametersAndAWriterThatWaitsForALock()
+    {
+        using var c = _direct.Connect();
+        using var p = Prepare(c, "SELECT count(*) FROM v WHERE k > :k");
+        p.Set(0, 0);
+        await using (var r = await p.ExecuteReaderAsync())
+        {
+            Assert.True(await r.ReadAsync());
+            Assert.Equal(0L, r.GetInt64(0));
+        }
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => p.ExecuteReaderAsync(cts.Token));
+        Assert.False(p.IsBusy);
+
+        using (var hidden = Engine.Create("sqlite:///" + _path, new EngineOptions { HideParameters = true }))
+        using (var hc = hidden.Connect())
+        using (var hp = Prepare(hc, "INSERT INTO u (id, name) VALUES (:id, :name)"))
+        {
+            hp.Set(0, 1); hp.Set(1, "secret"); hp.ExecuteNonQuery();
+            var e = Assert.Throws<IntegrityException>(() => hp.ExecuteNonQuery());
+            Assert.Null(e.Parameters);
+            Assert.DoesNotContain("secret", e.Message);
+        }
+
+        // another connection holds the write lock: the INSERT is retried (SQLITE_BUSY) until the lock goes
+        using var holder = new SqliteConnection("Data Source=" + _path + ";Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand()) { begin.CommandText = "BEGIN IMMEDIATE"; begin.ExecuteNonQuery(); }
+        using var ins = Prepare(c, "INSERT INTO v (k, x) VALUES (:k, :x)");
+        ins.Set(0, 1); ins.Set(1, "waited");
+        var writer = Task.Run(() => ins.ExecuteNonQuery());
+        await Task.Delay(400);
+        Assert.False(writer.IsCompleted);
+        using (var commit = holder.CreateCommand()) { commit.CommandText = "COMMIT"; commit.ExecuteNonQuery(); }
+        Assert.Equal(1, await writer.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("waited", c.Scalar<string>(Db.Text("SELECT x FROM v WHERE k = 1")));
+    }
+
+    [Fact]
     public void OneStatementServesSeveralTransactions()
     {
         using var c = _direct.Connect();

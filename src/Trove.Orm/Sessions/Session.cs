@@ -311,15 +311,18 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
         foreach (var m in _maps) m?.ExpireAll();
     }
 
-    /// <summary>Expires and reloads an instance at once (one SELECT).</summary>
+    /// <summary>
+    /// Expires and reloads an instance's columns at once (one SELECT). Named relationships are expired and load on
+    /// next access, as SQLAlchemy 1.4's <c>refresh(obj, ['name', 'children'])</c>; naming only relationships throws
+    /// <see cref="InvalidOperationException"/> as SQLAlchemy does (use <see cref="Expire"/> for them).
+    /// </summary>
     public void Refresh(object instance, params string[] attributes)
     {
+        var s = Entity(instance)._troveState;
+        if (attributes.Length > 0 && s is not null && Array.TrueForAll(attributes, a => Array.Exists(s.Mapper.Relationships, r => r.Name == a)))
+            throw new InvalidOperationException("No column-based properties specified for refresh operation. Use Expire to reload collections and related items.");
         Expire(instance, attributes);
-        var s = Entity(instance)._troveState!;
-        LoadUnloaded(s);
-        // named relationships load at once too, as SQLAlchemy's refresh(obj, ['children']) does
-        foreach (var r in s.Mapper.Relationships)
-            if ((s.RelLoaded & r.Bit) == 0 && Array.IndexOf(attributes, r.Name) >= 0) s.LoadRelationship(r.Index);
+        LoadUnloaded(Entity(instance)._troveState!);
     }
 
     /// <summary>Async twin of <see cref="Refresh"/>.</summary>

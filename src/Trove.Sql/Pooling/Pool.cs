@@ -71,7 +71,9 @@ public sealed class PooledConnection : IDisposable
 
     internal void ReturnStatement(Drivers.Sqlite.SqliteStatement stmt)
     {
-        if (_statements.Count >= 128 || !_statements.TryAdd(stmt.Sql, stmt)) stmt.Dispose();
+        if (_statements.Count >= 128 || !_statements.TryAdd(stmt.Sql, stmt)) { stmt.Dispose(); return; }
+        // the next user binds every value again; until then large text or blobs need not stay in memory
+        stmt.ClearBindings();
     }
 
     internal void MarkCheckedOut() => Volatile.Write(ref _checkedOut, 1);

@@ -57,7 +57,7 @@ public sealed partial class StatementLog : IDisposable
                 return "DELETE " + Ident(After(s, "FROM"));
             case "SELECT":
             {
-                var from = After(s, "FROM");
+                var from = TopLevelFrom(s);     // the SELECT's own FROM, not a scalar subquery's
                 if (from.Length == 0) return "SELECT";
                 // FROM (SELECT … FROM t) AS anon_1: summarized by the inner select's table, as count() is
                 return from.StartsWith('(') ? Summarize(from[1..]) : "SELECT " + Ident(from);
@@ -79,6 +79,22 @@ public sealed partial class StatementLog : IDisposable
             default:
                 return first;
         }
+    }
+
+    /// <summary>The text after the SELECT's own FROM (scalar subqueries in the column list are skipped).</summary>
+    private static string TopLevelFrom(string s)
+    {
+        var depth = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var ch = s[i];
+            if (ch == '(') depth++;
+            else if (ch == ')') depth--;
+            else if (depth == 0 && (ch == 'F' || ch == 'f') && i + 4 <= s.Length && string.Compare(s, i, "FROM", 0, 4, StringComparison.OrdinalIgnoreCase) == 0
+                     && (i == 0 || !char.IsLetterOrDigit(s[i - 1]) && s[i - 1] != '_') && (i + 4 == s.Length || !char.IsLetterOrDigit(s[i + 4]) && s[i + 4] != '_'))
+                return s[(i + 4)..].TrimStart();
+        }
+        return "";
     }
 
     private static string After(string s, string keyword)

@@ -65,7 +65,7 @@ public class BastionTests
         // SELECT; spelled here as a correlated count over the relationship (same rows, one statement)
         var counts = s.Query<Group>().OrderBy(g => g.Name).Select(g => new { g.Name, N = g.BindHosts.Count() }).ToList();
         Assert.Equal([("g1", 0), ("g2", 2), ("g3", 0)], counts.Select(c => (c.Name, c.N)));
-        Assert.Single(log.Take());                              // its summary names the subquery's table first
+        Assert.Equal(["SELECT group"], log.Take());
         Assert.Equal(["g2"], s.Query<Group>().Where(g => g.BindHosts.Any(b => b.HostId == 3)).Select(g => g.Name).ToList());
         Assert.Equal(2, s.Query<Group>().Join(g => g.BindHosts).Where(g => g.Name == "g2").Count());
         s.ExpireAll();

@@ -69,3 +69,17 @@ public class OneSidedManyToManyTests
         }
     }
 }
+
+/// <summary>Seed 004 §4.6: a collection to a class without a foreign key back (SQLAlchemy: NoForeignKeysError).</summary>
+public class NoForeignKeyTests
+{
+    [Fact]
+    public void A_relationship_without_a_foreign_key_is_a_mapping_error()
+    {
+        using var engine = OrmDb.Open("sqlite");
+        NoFk.Base.Metadata.CreateAll(engine);
+        using var s = new Trove.Orm.Session(engine);
+        var e = Assert.Throws<MappingException>(() => _ = s.Query<NoFk.Blog>().ToList().Select(b => b.TagList.Count).ToList());
+        Assert.Contains("no foreign key between 'blog' and 'tag'", e.Message);
+    }
+}

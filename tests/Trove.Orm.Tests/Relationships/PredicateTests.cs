@@ -79,6 +79,13 @@ public class PredicateTests
         Assert.Equal(["p1"], s.Query<S0.Person>().Join(p => p.Favor).Where(p => p.Favor!.Caption == "red").Select(p => p.Name).ToList());
     }
 
+    private static string LastSql(Engine engine, Action run)
+    {
+        using var log = new StatementLog(engine);
+        run();
+        return log.Sql.Last().Replace("\"", "");
+    }
+
     [Theory, MemberData(nameof(Dialects))]
     public void S7_3_hybrid_over_a_relationship(string dialect)
     {
@@ -88,8 +95,22 @@ public class PredicateTests
         s.AddRange(new H.User { Name = "a", Accounts = [new H.Account { Balance = 1 }, new H.Account { Balance = 2 }] },
             new H.User { Name = "b", Accounts = [new H.Account { Balance = 10 }] }, new H.User { Name = "c" });
         s.Commit();
+        s.ExpungeAll();
+        using var log = new StatementLog(engine);
         Assert.Equal(3, s.Query<H.User>().OrderBy(u => u.Id).First().Balance);                  // instance: loads accounts, sums in C#
-        Assert.Equal(3, s.Query<H.User>().OrderBy(u => u.Id).Select(u => new { User = u, BalanceV = u.Balance }).First().BalanceV);
+        Assert.Equal(["SELECT user", "SELECT account"], log.Take());
+        var row = s.Query<H.User>().OrderBy(u => u.Id).Select(u => new { User = u, BalanceV = u.Balance }).First();
+        Assert.Equal((3, "a"), (row.BalanceV, row.User.Name));
+        Assert.Equal(["SELECT user"], log.Take());                 // one SELECT with the correlated scalar subquery
+        // orm.md's form: coalesce(sum(…), 0) (the reference's sum gives NULL for user c; same rows for the filters)
+        Assert.Contains("(SELECT coalesce(sum(account.balance), 0) FROM account WHERE user.id = account.user)",
+            log.Sql.Count == 0 ? LastSql(engine, () => s.Query<H.User>().Select(u => u.Balance).First()) : "");
+        // the reference's pitfall (query(User.balance).first() == 13, the subquery left uncorrelated with no user in the
+        // outer FROM) is not reproduced: orm.md decides per-row correlation, so the first user's balance
+        Assert.Equal(3, s.Query<H.User>().OrderBy(u => u.Id).Select(u => u.Balance).First());
+        log.Clear();
+        Assert.Equal("a", s.Query<H.User>().Where(u => u.Balance > 1).OrderBy(u => u.Id).First().Name);
+        Assert.Equal(["SELECT user"], log.Take());
         Assert.Equal(["a", "b"], s.Query<H.User>().Where(u => u.Balance > 1).Select(u => u.Name).ToList().Order());
     }
 }

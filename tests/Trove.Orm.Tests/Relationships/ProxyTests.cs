@@ -98,6 +98,7 @@ public class ProxyTests
     {
         using var engine = OrmDb.Open(dialect);
         E.Base.Metadata.CreateAll(engine);
+        using var log = new StatementLog(engine);
         using (var s = new Trove.Orm.Session(engine))
         {
             var entity = new E.Entity { Name = "哈哈" };
@@ -105,24 +106,30 @@ public class ProxyTests
             entity.Attributes["sec"] = "hoho";
             s.Add(entity);
             s.Commit();
+            Assert.Equal(["INSERT entity", "INSERT attribute", "INSERT attribute"], log.Take());
         }
         using (var s = new Trove.Orm.Session(engine))
-        using (var log = new StatementLog(engine))
         {
             var entity = s.Query<E.Entity>().First();
             Assert.Equal([("first", "abc"), ("sec", "hoho")], entity.Attributes.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value)));
-            Assert.Single(log.Dml());                                // joined-loaded
+            // joined-loaded in one SELECT: the limited entity query as a subquery (anon_1), LEFT OUTER JOIN attribute
+            Assert.Equal(["SELECT entity"], log.Take());
             entity.Attributes.Remove("first");
             s.Commit();
+            Assert.Equal(["DELETE attribute"], log.Take());       // delete-orphan
         }
         using (var s = new Trove.Orm.Session(engine))
         {
             var entity = s.Query<E.Entity>().First();
             Assert.Equal([("sec", "hoho")], entity.Attributes.Select(kv => (kv.Key, kv.Value)));
+            Assert.Equal(["SELECT entity"], log.Take());
             Assert.Equal(1, s.Query<E.Attr>().Count());
-            entity.Attributes["sec"] = "changed";
+            log.Clear();
+            entity.Attributes["sec"] = "changed";                  // existing key: UPDATE of the same row
             s.Commit();
+            Assert.Equal(["UPDATE attribute"], log.Take());
             Assert.Equal([(2, "changed")], s.Query<E.Attr>().Select(a => new { a.Id, a.Value }).ToList().Select(x => (x.Id, x.Value)));
+            log.Clear();
         }
         using (var s = new Trove.Orm.Session(engine))
         {
@@ -131,9 +138,15 @@ public class ProxyTests
             entity["sec"] = "hoho";
             s.Add(entity);
             s.Commit();
+            Assert.Equal(["INSERT entity", "INSERT attribute", "INSERT attribute"], log.Take());
             Assert.Equal(("a", "hoho"), (entity["first"], entity["sec"]));
+            // KNOWN GAP (docs/orm-relationships-conformance.md): the reference reloads the expired entity with its
+            // lazy='joined' attributes in one SELECT (entity LEFT OUTER JOIN attribute WHERE entity.id = ?); Trove's
+            // reload by key reads the columns, and the relationship loads by its own SELECT on access
+            Assert.Equal(["SELECT entity", "SELECT attribute"], log.Take());
             entity.Attributes.Remove("first");
             s.Commit();
+            Assert.Equal(["DELETE attribute"], log.Take());
             var id = entity.Id;
             Assert.Equal(["sec"], s.Query<E.Attr>().Where(a => a.EntityId == id).Select(a => a.Key).ToList());
         }

@@ -38,14 +38,38 @@ public class Seed004RelationshipTests
         Assert.Equal(0, user.Id);
         s.Flush();
         Assert.Equal(1, user.Id);
+        Assert.Equal(["INSERT user"], log.Take());              // flush() sent the INSERT inside the transaction
         s.Add(new Blog { Title = "第一个", UserId = user.Id });
+        s.Commit();
+        Assert.Equal(["INSERT blog"], log.Take());
+        Assert.Equal([("第一个", 1L)], s.Query<Blog>().Select(b => new { b.Title, b.UserId }).ToList().Select(x => (x.Title, x.UserId)));
+        Assert.Equal(["SELECT blog"], log.Take());
+        // beyond the reference: a child added through the relationship gets the key (orm.md's example program)
         user.BlogList.Add(new Blog { Title = "A" });            // save-update cascade; Blog.UserObj back-populated
         Assert.Same(user, user.BlogList[^1].UserObj);
         s.Commit();
-        // user.BlogList of the flushed user loads (autoflush first, as SQLAlchemy's lazy load does), then A joins it
-        Assert.Equal(["INSERT user", "INSERT blog", "SELECT blog", "INSERT blog"], log.Take());
+        Assert.Equal(["SELECT user", "SELECT blog", "INSERT blog"], log.Take());
         Assert.Equal(["A", "第一个"], user.BlogList.Select(b => b.Title).Order(StringComparer.Ordinal));
         Assert.Equal([("第一个", 1L), ("A", 1L)], s.Query<Blog>().OrderBy(b => b.Id).Select(b => new { b.Title, b.UserId }).ToList().Select(x => (x.Title, x.UserId)));
+    }
+
+    [Theory, MemberData(nameof(Dialects))]
+    public void S4_1_on_delete_cascade_is_the_databases(string dialect)
+    {
+        using var engine = OrmDb.Open(dialect);
+        M41.Base.Metadata.CreateAll(engine);
+        using (var s0 = new Trove.Orm.Session(engine))
+        {
+            var u = new M41.User { Name = "first" };
+            s0.Add(u);
+            s0.Flush();
+            s0.Add(new M41.Blog { Title = "第一个", UserId = u.Id });
+            s0.Commit();
+        }
+        using var log = new StatementLog(engine);
+        engine.Execute(Trove.Sql.Db.Delete(M41.User.Table));     // conn.execute(User.__table__.delete())
+        Assert.Equal(0, engine.Scalar<long>(Trove.Sql.Db.Text("SELECT count(*) FROM blog")));
+        Assert.Equal(["DELETE user", "SELECT blog"], log.Take());   // the database removed the blog (bundled SQLite enforces FKs)
     }
 
     [Theory, MemberData(nameof(Dialects))]

@@ -10,6 +10,19 @@ public class Seed000Tests
 {
     public static IEnumerable<object[]> Dialects() => OrmDb.Dialects();
 
+    [Fact]
+    public void Create_engine_with_max_overflow()
+    {
+        // >>> engine = create_engine("mysql+pymysql://root:123@127.0.0.1:3306/t1", max_overflow=5). The URL parses and
+        // the MySQL dialect exists (compile-only), but no MySQL driver ships (orm.md D6): refused at once, no connection.
+        Assert.Throws<NoSuchDriverException>(() => Engine.Create("mysql+pymysql://root:123@127.0.0.1:3306/t1", new EngineOptions { MaxOverflow = 5 }));
+        // The reference ran it on in-memory SQLite, where SQLAlchemy's SingletonThreadPool refuses max_overflow
+        // (TypeError). Trove takes the option for every pool (orm.md 000 §四 row: new EngineOptions { MaxOverflow = 5 });
+        // an in-memory database uses one shared connection, so the overflow has no effect there.
+        using var engine = Engine.Create("sqlite://", new EngineOptions { MaxOverflow = 5 });
+        Assert.Equal(1L, engine.Scalar<long>(Db.Text("select 1")));
+    }
+
     [Theory, MemberData(nameof(Dialects))]
     public void CreateTables_create_all_is_idempotent_and_drop_all_drops_dependents_first(string dialect)
     {

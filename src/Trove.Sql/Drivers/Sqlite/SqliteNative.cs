@@ -29,6 +29,7 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Lib)] public static partial int sqlite3_step(IntPtr stmt);
     [LibraryImport(Lib)] public static partial int sqlite3_reset(IntPtr stmt);
     [LibraryImport(Lib)] public static partial int sqlite3_stmt_readonly(IntPtr stmt);
+    [LibraryImport(Lib)] public static partial int sqlite3_clear_bindings(IntPtr stmt);
     [LibraryImport(Lib)] public static partial int sqlite3_bind_parameter_count(IntPtr stmt);
     [LibraryImport(Lib)] public static partial int sqlite3_bind_parameter_index(IntPtr stmt, byte* name);
     [LibraryImport(Lib)] public static partial IntPtr sqlite3_next_stmt(IntPtr db, IntPtr stmt);

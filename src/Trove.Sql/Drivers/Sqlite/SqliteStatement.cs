@@ -235,6 +235,9 @@ internal sealed unsafe class SqliteStatement : IDisposable
         return e;
     }
 
+    /// <summary>Drops the bound values (SQLite keeps copies of bound text and blobs until rebound or cleared).</summary>
+    public void ClearBindings() => sqlite3_clear_bindings(_stmt);
+
     /// <summary>Ends the current execution (releases its read/write locks); bindings are kept.</summary>
     public void Reset() => sqlite3_reset(_stmt);
 
