@@ -31,14 +31,21 @@ public sealed partial class Session
         return true;
     }
 
-    /// <summary>The autoincrement key a multi-row INSERT can back-fill, or -1 (SQLite, one integral key column).</summary>
-    private static int BatchKeyColumn(EntityMapper mapper, OrmDialect d, ulong needKey)
+    /// <summary>
+    /// The autoincrement key a multi-row INSERT can back-fill, or -1: SQLite, one integral key column that is the
+    /// table's rowid (checked through the direct statement path when it is in use).
+    /// </summary>
+    private static int BatchKeyColumn(EntityMapper mapper, DbRunner runner, ulong mask, ulong needKey)
     {
+        var d = runner.Dialect;
         if (d.Name != "sqlite" || mapper.KeyColumns.Length != 1 || BitOperations.PopCount(needKey) != 1) return -1;
         var k = mapper.KeyColumns[0];
         if (needKey != 1UL << k) return -1;
         var t = Nullable.GetUnderlyingType(mapper.Columns[k].ClrType) ?? mapper.Columns[k].ClrType;
-        return t == typeof(long) || t == typeof(int) || t == typeof(short) ? k : -1;
+        if (t != typeof(long) && t != typeof(int) && t != typeof(short)) return -1;
+        var plain = Statements.Insert(mapper, d, mask, false);
+        if (runner.Command(plain) is { HasLastInsertRowId: true } pc && !pc.IsRowIdColumn(mapper.TableName, mapper.Columns[k].Name)) return -1;
+        return k;
     }
 
     private void InsertBatched(EntityMapper mapper, DbRunner runner, List<InstanceState> inserted,
@@ -73,7 +80,7 @@ public sealed partial class Session
             var (_, mask, needKey) = rows[start];
             var end = start + 1;
             while (end < rows.Count && rows[end].Mask == mask && rows[end].NeedKey == needKey) end++;
-            var keyColumn = needKey == 0 ? -1 : BatchKeyColumn(mapper, runner.Dialect, needKey);
+            var keyColumn = needKey == 0 || end - start < BatchThreshold ? -1 : BatchKeyColumn(mapper, runner, mask, needKey);
             var perRow = BitOperations.PopCount(mask);
             var chunk = mask == 0 || end - start < BatchThreshold || (needKey != 0 && keyColumn < 0)
                 ? 1
