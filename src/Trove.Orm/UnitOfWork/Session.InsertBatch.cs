@@ -60,18 +60,7 @@ public sealed partial class Session
             if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
             BeforeInsert(s);
             var assigned = s.Modified;
-            var fill = defaults & ~assigned;
-            if (version >= 0 && (assigned & (1UL << version)) == 0) fill |= 1UL << version;
-            if (fill != 0)
-            {
-                s.Loading = true;
-                try
-                {
-                    for (var i = 0; i < cols.Count; i++)
-                        if ((fill & (1UL << i)) != 0) mapper.SetValue(s.Entity, i, i == version ? 1 : cols[i].Default);
-                }
-                finally { s.Loading = false; }
-            }
+            var fill = FillDefaults(s, defaults, version);
             var needKey = autoinc & ~assigned;
             rows.Add((s, (assigned | always | fill) & mapper.AllColumns & ~needKey, needKey));
         }
@@ -111,13 +100,7 @@ public sealed partial class Session
             s.Loading = true;
             try
             {
-                for (var i = 0; i < cols.Count; i++)
-                {
-                    if ((mask & (1UL << i)) == 0) continue;
-                    var v = mapper.GetDbValue(s.Entity, i);
-                    if (cmd is not null) cmd.Set(k++, v);
-                    else args[k++] = v;
-                }
+                BindColumns(mapper, s.Entity, mask, cmd, args, ref k);
             }
             finally { s.Loading = false; }
         }
@@ -217,13 +200,7 @@ public sealed partial class Session
                             if (cmd is not null) cmd.Set(k++, v);
                             else args[k++] = v;
                         }
-                        for (var i = 0; i < cols.Count; i++)
-                        {
-                            if ((mask & (1UL << i)) == 0) continue;
-                            var v = mapper.GetDbValue(s.Entity, i);
-                            if (cmd is not null) cmd.Set(k++, v);
-                            else args[k++] = v;
-                        }
+                        BindColumns(mapper, s.Entity, mask, cmd, args, ref k);
                     }
                     finally { s.Loading = false; }
                 }
@@ -242,5 +219,18 @@ public sealed partial class Session
             start = end;
         }
         return rest;
+    }
+
+    /// <summary>Binds the columns of <paramref name="mask"/> of one row at position <paramref name="k"/> onwards (on the prepared command, else into <paramref name="args"/>).</summary>
+    private static void BindColumns(EntityMapper mapper, DeclarativeBase entity, ulong mask, Trove.Sql.PreparedCommand? cmd, Span<object?> args, ref int k)
+    {
+        var n = mapper.Columns.Count;
+        for (var i = 0; i < n; i++)
+        {
+            if ((mask & (1UL << i)) == 0) continue;
+            var v = mapper.GetDbValue(entity, i);
+            if (cmd is not null) cmd.Set(k++, v);
+            else args[k++] = v;
+        }
     }
 }
