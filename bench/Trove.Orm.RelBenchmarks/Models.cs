@@ -18,7 +18,9 @@ public partial class Parent : Base
 public partial class Child : Base
 {
     public partial int Id { get; set; }
-    [ForeignKey<Parent>(nameof(Parent.Id))] public partial int ParentId { get; set; }
+    // indexed, as EF Core indexes every foreign key by convention and SQLAlchemy users write index=True; without it
+    // SQLite builds an automatic index for the joined load's LEFT OUTER JOIN in every query, for every library alike
+    [Column(Index = true), ForeignKey<Parent>(nameof(Parent.Id))] public partial int ParentId { get; set; }
     [Column(Length = 64)] public partial string Name { get; set; } = "";
     public partial long Value { get; set; }
     [Relationship(BackPopulates = nameof(Parent.Children))] public partial Parent? Parent { get; set; }

@@ -20,7 +20,7 @@ class Parent(Base):
 class Child(Base):
     __tablename__ = "child"
     id = Column(Integer, primary_key=True)
-    parent_id = Column(Integer, ForeignKey("parent.id"), nullable=False)
+    parent_id = Column(Integer, ForeignKey("parent.id"), nullable=False, index=True)  # the file has ix_child_parent_id
     name = Column(String(64), nullable=False)
     value = Column(BigInteger, nullable=False)
     parent = relationship("Parent", back_populates="children")

@@ -143,19 +143,7 @@ public sealed partial class Session
             BeforeInsert(s);
             var entity = s.Entity;
             var assigned = s.Modified;
-            // a default fills a never-assigned column: write it into the instance so it reads as what was stored
-            var fill = defaults & ~assigned;
-            if (version >= 0 && (assigned & (1UL << version)) == 0) fill |= 1UL << version;
-            if (fill != 0)
-            {
-                s.Loading = true;
-                try
-                {
-                    for (var i = 0; i < cols.Count; i++)
-                        if ((fill & (1UL << i)) != 0) mapper.SetValue(entity, i, i == version ? 1 : cols[i].Default);
-                }
-                finally { s.Loading = false; }
-            }
+            var fill = FillDefaults(s, defaults, version);
             var mask = (assigned | always | fill) & mapper.AllColumns;
             var needKey = autoinc & ~assigned;
             mask &= ~needKey;
@@ -235,6 +223,27 @@ public sealed partial class Session
             key = c.Index;
         }
         return key;
+    }
+
+    /// <summary>
+    /// A default fills a never-assigned column (and a version counter starts at 1): written into the instance so it
+    /// reads as what was stored. Returns the columns filled.
+    /// </summary>
+    private static ulong FillDefaults(InstanceState s, ulong defaults, int version)
+    {
+        var mapper = s.Mapper;
+        var cols = mapper.Columns;
+        var fill = defaults & ~s.Modified;
+        if (version >= 0 && (s.Modified & (1UL << version)) == 0) fill |= 1UL << version;
+        if (fill == 0) return 0;
+        s.Loading = true;
+        try
+        {
+            for (var i = 0; i < cols.Count; i++)
+                if ((fill & (1UL << i)) != 0) mapper.SetValue(s.Entity, i, i == version ? 1 : cols[i].Default);
+        }
+        finally { s.Loading = false; }
+        return fill;
     }
 
     private Span<object?> InsertArgs(EntityMapper mapper, DeclarativeBase entity, ulong mask)

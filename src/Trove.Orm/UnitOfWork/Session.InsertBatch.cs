@@ -31,14 +31,21 @@ public sealed partial class Session
         return true;
     }
 
-    /// <summary>The autoincrement key a multi-row INSERT can back-fill, or -1 (SQLite, one integral key column).</summary>
-    private static int BatchKeyColumn(EntityMapper mapper, OrmDialect d, ulong needKey)
+    /// <summary>
+    /// The autoincrement key a multi-row INSERT can back-fill, or -1: SQLite, one integral key column that is the
+    /// table's rowid (checked through the direct statement path when it is in use).
+    /// </summary>
+    private static int BatchKeyColumn(EntityMapper mapper, DbRunner runner, ulong mask, ulong needKey)
     {
+        var d = runner.Dialect;
         if (d.Name != "sqlite" || mapper.KeyColumns.Length != 1 || BitOperations.PopCount(needKey) != 1) return -1;
         var k = mapper.KeyColumns[0];
         if (needKey != 1UL << k) return -1;
         var t = Nullable.GetUnderlyingType(mapper.Columns[k].ClrType) ?? mapper.Columns[k].ClrType;
-        return t == typeof(long) || t == typeof(int) || t == typeof(short) ? k : -1;
+        if (t != typeof(long) && t != typeof(int) && t != typeof(short)) return -1;
+        var plain = Statements.Insert(mapper, d, mask, false);
+        if (runner.Command(plain) is { HasLastInsertRowId: true } pc && !pc.IsRowIdColumn(mapper.TableName, mapper.Columns[k].Name)) return -1;
+        return k;
     }
 
     private void InsertBatched(EntityMapper mapper, DbRunner runner, List<InstanceState> inserted,
@@ -53,18 +60,7 @@ public sealed partial class Session
             if (!ReferenceEquals(s.Mapper, mapper) || s.Status != InstanceStatus.Pending) continue;
             BeforeInsert(s);
             var assigned = s.Modified;
-            var fill = defaults & ~assigned;
-            if (version >= 0 && (assigned & (1UL << version)) == 0) fill |= 1UL << version;
-            if (fill != 0)
-            {
-                s.Loading = true;
-                try
-                {
-                    for (var i = 0; i < cols.Count; i++)
-                        if ((fill & (1UL << i)) != 0) mapper.SetValue(s.Entity, i, i == version ? 1 : cols[i].Default);
-                }
-                finally { s.Loading = false; }
-            }
+            var fill = FillDefaults(s, defaults, version);
             var needKey = autoinc & ~assigned;
             rows.Add((s, (assigned | always | fill) & mapper.AllColumns & ~needKey, needKey));
         }
@@ -73,7 +69,7 @@ public sealed partial class Session
             var (_, mask, needKey) = rows[start];
             var end = start + 1;
             while (end < rows.Count && rows[end].Mask == mask && rows[end].NeedKey == needKey) end++;
-            var keyColumn = needKey == 0 ? -1 : BatchKeyColumn(mapper, runner.Dialect, needKey);
+            var keyColumn = needKey == 0 || end - start < BatchThreshold ? -1 : BatchKeyColumn(mapper, runner, mask, needKey);
             var perRow = BitOperations.PopCount(mask);
             var chunk = mask == 0 || end - start < BatchThreshold || (needKey != 0 && keyColumn < 0)
                 ? 1
@@ -104,13 +100,7 @@ public sealed partial class Session
             s.Loading = true;
             try
             {
-                for (var i = 0; i < cols.Count; i++)
-                {
-                    if ((mask & (1UL << i)) == 0) continue;
-                    var v = mapper.GetDbValue(s.Entity, i);
-                    if (cmd is not null) cmd.Set(k++, v);
-                    else args[k++] = v;
-                }
+                BindColumns(mapper, s.Entity, mask, cmd, args, ref k);
             }
             finally { s.Loading = false; }
         }
@@ -210,13 +200,7 @@ public sealed partial class Session
                             if (cmd is not null) cmd.Set(k++, v);
                             else args[k++] = v;
                         }
-                        for (var i = 0; i < cols.Count; i++)
-                        {
-                            if ((mask & (1UL << i)) == 0) continue;
-                            var v = mapper.GetDbValue(s.Entity, i);
-                            if (cmd is not null) cmd.Set(k++, v);
-                            else args[k++] = v;
-                        }
+                        BindColumns(mapper, s.Entity, mask, cmd, args, ref k);
                     }
                     finally { s.Loading = false; }
                 }
@@ -235,5 +219,18 @@ public sealed partial class Session
             start = end;
         }
         return rest;
+    }
+
+    /// <summary>Binds the columns of <paramref name="mask"/> of one row at position <paramref name="k"/> onwards (on the prepared command, else into <paramref name="args"/>).</summary>
+    private static void BindColumns(EntityMapper mapper, DeclarativeBase entity, ulong mask, Trove.Sql.PreparedCommand? cmd, Span<object?> args, ref int k)
+    {
+        var n = mapper.Columns.Count;
+        for (var i = 0; i < n; i++)
+        {
+            if ((mask & (1UL << i)) == 0) continue;
+            var v = mapper.GetDbValue(entity, i);
+            if (cmd is not null) cmd.Set(k++, v);
+            else args[k++] = v;
+        }
     }
 }
