@@ -299,7 +299,15 @@ public sealed partial class Session
         d.Quote(sb, m.TableName);
         sb.Append(" SET ");
         d.Quote(sb, m.Columns[column].Name);
-        sb.Append("=NULL WHERE ");
+        sb.Append("=NULL");
+        AppendKeyWhere(sb, d, m);
+        return sb.ToString();
+    }
+
+    /// <summary><c> WHERE t.key1 = ? AND …</c>: the primary key, placeholders from 0.</summary>
+    private static void AppendKeyWhere(StringBuilder sb, OrmDialect d, EntityMapper m)
+    {
+        sb.Append(" WHERE ");
         for (var i = 0; i < m.KeyColumns.Length; i++)
         {
             if (i > 0) sb.Append(" AND ");
@@ -307,7 +315,6 @@ public sealed partial class Session
             sb.Append(" = ");
             d.Placeholder(sb, i);
         }
-        return sb.ToString();
     }
 
     private static string NullKeySql(RelationshipMap rel, OrmDialect d)
@@ -322,14 +329,7 @@ public sealed partial class Session
             d.Quote(sb, c.Columns[rel.ChildColumns[i]].Name);
             sb.Append("=NULL");
         }
-        sb.Append(" WHERE ");
-        for (var i = 0; i < c.KeyColumns.Length; i++)
-        {
-            if (i > 0) sb.Append(" AND ");
-            Col(sb, d, c.TableName, c.Columns[c.KeyColumns[i]].Name);
-            sb.Append(" = ");
-            d.Placeholder(sb, i);
-        }
+        AppendKeyWhere(sb, d, c);
         return sb.ToString();
     }
 

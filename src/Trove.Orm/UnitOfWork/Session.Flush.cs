@@ -196,15 +196,21 @@ public sealed partial class Session
                 else runner.ExecuteNonQuery(sql!, InsertArgs(mapper, entity, mask));
             }
             finally { s.Loading = false; }
-            mapper.TryComputeKey(s);
-            s.Status = InstanceStatus.Persistent;
-            s.CompareOnSet = true;
-            s.Modified = 0;
-            // server defaults of omitted columns are unknown here: load them on first access
-            s.Unloaded |= serverDefaults & ~mask;
-            MapFor(mapper).Add(s);
-            inserted.Add(s);
+            MarkInserted(s, serverDefaults & ~mask, inserted);
         }
+    }
+
+    /// <summary>A row just INSERTed: persistent, in the identity map, with the omitted server-default columns unloaded.</summary>
+    private void MarkInserted(InstanceState s, ulong unknownServerDefaults, List<InstanceState> inserted)
+    {
+        s.Mapper.TryComputeKey(s);
+        s.Status = InstanceStatus.Persistent;
+        s.CompareOnSet = true;
+        s.Modified = 0;
+        // server defaults of omitted columns are unknown here: load them on first access
+        s.Unloaded |= unknownServerDefaults;
+        MapFor(s.Mapper).Add(s);
+        inserted.Add(s);
     }
 
     /// <summary>

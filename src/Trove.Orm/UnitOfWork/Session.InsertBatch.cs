@@ -140,15 +140,7 @@ public sealed partial class Session
         }
         for (var j = start; j < start + n; j++)
         {
-            var s = rows[j].State;
-            mapper.TryComputeKey(s);
-            s.Status = InstanceStatus.Persistent;
-            s.CompareOnSet = true;
-            s.Modified = 0;
-            // server defaults of omitted columns are unknown here: load them on first access
-            s.Unloaded |= serverDefaults & ~mask;
-            MapFor(mapper).Add(s);
-            inserted.Add(s);
+            MarkInserted(rows[j].State, serverDefaults & ~mask, inserted);
         }
     }
 
