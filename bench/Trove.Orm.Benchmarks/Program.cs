@@ -103,7 +103,8 @@ public class OrmBench
         _dapper.Dispose();
         _engine.Dispose();
         SqliteConnection.ClearAllPools();
-        File.Delete(_path);
+        // WAL mode leaves the -wal and -shm files beside the database
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(f);
     }
 
     [IterationSetup(Targets = [nameof(Insert_Trove), nameof(Insert_EfCore), nameof(Insert_Dapper)])]
