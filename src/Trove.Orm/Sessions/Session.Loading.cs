@@ -16,31 +16,20 @@ public sealed partial class Session
         {
             // a wholly expired instance reloads with its joined relationships in the same SELECT (SQLAlchemy's load_on_ident)
             var values = new object?[mapper.KeyColumns.Length];
-            s.Loading = true;
-            try { for (var k = 0; k < values.Length; k++) values[k] = mapper.GetDbValue(s.Entity, mapper.KeyColumns[k]); }
-            finally { s.Loading = false; }
-            if (mapper.QueryByKey(this, values) is null || (s.Unloaded & mask) != 0)
-            {
-                throw new ObjectDeletedException(
-                    $"Instance '{mapper.Describe(s)}' has been deleted, or its row is otherwise not present.");
-            }
+            StateKeyArgs(s, values);
+            if (mapper.QueryByKey(this, values) is null || (s.Unloaded & mask) != 0) throw RowGone(s);
             return;
         }
         Autoflush();
         var runner = Begin(RunnerFor(mapper));
         var sql = Statements.SelectByKey(mapper, runner.Dialect, mask);
         var args = Args(mapper.KeyColumns.Length);
+        StateKeyArgs(s, args);
         s.Loading = true;
         try
         {
-            var k = 0;
-            foreach (var ki in mapper.KeyColumns) args[k++] = mapper.GetDbValue(s.Entity, ki);
             using var r = runner.ExecuteReader(sql, args);
-            if (!r.Read())
-            {
-                throw new ObjectDeletedException(
-                    $"Instance '{mapper.Describe(s)}' has been deleted, or its row is otherwise not present.");
-            }
+            if (!r.Read()) throw RowGone(s);
             var ord = 0;
             for (var i = 0; i < mapper.Columns.Count; i++)
                 if ((mask & (1UL << i)) != 0) mapper.ReadColumn(s.Entity, i, r, ord++);
@@ -87,6 +76,19 @@ public sealed partial class Session
         ct.ThrowIfCancellationRequested();
         return Task.FromResult(Get<T>(key));
     }
+
+    /// <summary>The database values of a persistent instance's key columns, read without triggering its reload.</summary>
+    private static void StateKeyArgs(InstanceState s, Span<object?> args)
+    {
+        var mapper = s.Mapper;
+        var was = s.Loading;
+        s.Loading = true;
+        try { for (var k = 0; k < mapper.KeyColumns.Length; k++) args[k] = mapper.GetDbValue(s.Entity, mapper.KeyColumns[k]); }
+        finally { s.Loading = was; }
+    }
+
+    private static ObjectDeletedException RowGone(InstanceState s) =>
+        new($"Instance '{s.Mapper.Describe(s)}' has been deleted, or its row is otherwise not present.");
 
     private static void KeyArgs(EntityMapper mapper, object key, Span<object?> args)
     {
