@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Trove.Orm.Internal;
 using System.Collections.Frozen;
 using System.ComponentModel;
 using System.Data.Common;
@@ -153,6 +155,7 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
     internal override IdentityMap NewIdentityMap() => new IdentityMap<TKey>();
     internal override object NormalizeKey(object key) => ConvertKey(key);
 
+    [MethodImpl(RowLoop.Optimize)]
     internal override void SortByKey(List<InstanceState> rows)
     {
         var cmp = Comparer<TKey>.Default;
@@ -194,6 +197,7 @@ public abstract class EntityMapper<T, TKey> : EntityMapper<T> where T : Declarat
     internal override T Load(Session? session, DbDataReader reader, int offset) =>
         session is null ? LoadUntracked(reader, offset) : LoadTracked(session, (IdentityMap<TKey>)session.MapFor(this), reader, offset);
 
+    [MethodImpl(RowLoop.Optimize)]
     internal override void LoadRows<TR>(DbDataReader reader, Session? session, List<TR> list, int maxRows)
     {
         if (list is not List<T> typed)

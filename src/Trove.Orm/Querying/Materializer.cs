@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Trove.Orm.Internal;
 
 namespace Trove.Orm.Querying;
 
@@ -79,6 +80,7 @@ internal static class Materializer
     /// Whole-result reading: when a row reader is an entity's (its target is an <see cref="EntityRows{T}"/>),
     /// the mapper's loop reads every row; otherwise one delegate call per row.
     /// </summary>
+    [MethodImpl(RowLoop.Optimize)]
     public static void ReadAll<T>(DbDataReader r, Session? s, Func<DbDataReader, Session?, T> read, List<T> list, int maxRows)
     {
         if (read.Target is EntityRows<T> rows)

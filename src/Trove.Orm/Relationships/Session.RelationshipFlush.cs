@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Trove.Orm.Internal;
 using Trove.Orm.Relationships;
@@ -153,6 +154,7 @@ public sealed partial class Session
     /// has rows of both kinds and its UPDATEs wait for no row still to be inserted: not a self-referential table, and
     /// every parent a changed row now points to is already persistent (a parent inserted later keeps INSERTs first).
     /// </summary>
+    [MethodImpl(RowLoop.Optimize)]
     private bool UpdatesFirst(EntityMapper mapper)
     {
         if (_dirty.Count == 0 && _nullKeys.Count == 0) return false;
@@ -193,6 +195,7 @@ public sealed partial class Session
     /// Before the UPDATEs: keys of re-parented children whose parent was inserted by this flush; keys set to NULL.
     /// With <paramref name="only"/>: just that table's rows, for its UPDATEs written before its INSERTs (post-updates wait).
     /// </summary>
+    [MethodImpl(RowLoop.Optimize)]
     private void BeforeUpdates(EntityMapper? only = null)
     {
         if (_postUpdates.Count > 0 && only is null)
@@ -251,6 +254,7 @@ public sealed partial class Session
     /// where the delete order can honour only one direction) gets that key set to NULL first, the UPDATE SQLAlchemy's
     /// post-update emits; the mirror of the INSERT-then-UPDATE of <see cref="BeforeInsert"/>.
     /// </summary>
+    [MethodImpl(RowLoop.Optimize)]
     private void BeforeDeletes(List<EntityMapper> order)
     {
         if (_deleted.Count < 2) return;
@@ -334,6 +338,7 @@ public sealed partial class Session
     }
 
     /// <summary>Many-to-many link rows: DELETEs for removed elements and deleted owners, then INSERTs for added elements.</summary>
+    [MethodImpl(RowLoop.Optimize)]
     private void FlushLinkRows()
     {
         foreach (var (rel, owner) in _linkDeletes)

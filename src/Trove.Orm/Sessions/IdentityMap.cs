@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Trove.Orm.Internal;
 
 namespace Trove.Orm;
 
@@ -84,6 +85,7 @@ internal sealed class IdentityMap<TKey> : IdentityMap where TKey : notnull
         }
     }
 
+    [MethodImpl(RowLoop.Optimize)]
     private void Grow()
     {
         var old = _slots;
@@ -161,11 +163,13 @@ internal sealed class IdentityMap<TKey> : IdentityMap where TKey : notnull
         _count = 0;
     }
 
+    [MethodImpl(RowLoop.Optimize)]
     public override void ExpireAll()
     {
         foreach (var s in _slots) if (s is not null) Session.ExpireState(s, s.Mapper.AllColumns);
     }
 
+    [MethodImpl(RowLoop.Optimize)]
     public override void DetachAll()
     {
         foreach (var s in _slots) if (s is not null) Session.Detach(s);

@@ -220,6 +220,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Expunges every instance.</summary>
+    [MethodImpl(RowLoop.Optimize)]
     public void ExpungeAll()
     {
         foreach (var m in _maps) m?.DetachAll();
@@ -306,6 +307,7 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Expires every persistent instance.</summary>
+    [MethodImpl(RowLoop.Optimize)]
     public void ExpireAll()
     {
         foreach (var m in _maps) m?.ExpireAll();

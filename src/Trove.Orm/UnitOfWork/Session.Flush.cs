@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Trove.Orm.Internal;
 
 namespace Trove.Orm;
@@ -72,6 +73,7 @@ public sealed partial class Session
     }
 
     /// <summary>Mappers with pending work, ordered so that a table comes after the tables it references (ties: by name).</summary>
+    [MethodImpl(RowLoop.Optimize)]
     private List<EntityMapper> FlushOrder()
     {
         var set = new HashSet<EntityMapper>();
@@ -108,6 +110,7 @@ public sealed partial class Session
         return _args.AsSpan(0, n);
     }
 
+    [MethodImpl(RowLoop.Optimize)]
     private void InsertAll(EntityMapper mapper, List<InstanceState> inserted)
     {
         DbRunner? runner = null;
@@ -274,6 +277,7 @@ public sealed partial class Session
     /// UPDATEs of one table's changed instances in primary-key order (SQLAlchemy sorts persistent states by key);
     /// consecutive rows with the same SET columns run on one prepared command (SQLAlchemy's executemany).
     /// </summary>
+    [MethodImpl(RowLoop.Optimize)]
     private void UpdateAll(EntityMapper mapper)
     {
         List<InstanceState>? rows = null;
@@ -335,6 +339,7 @@ public sealed partial class Session
         }
     }
 
+    [MethodImpl(RowLoop.Optimize)]
     private void DeleteAll(EntityMapper mapper, List<InstanceState> deleted)
     {
         foreach (var s in _deleted)

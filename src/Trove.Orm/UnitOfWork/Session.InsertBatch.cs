@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Trove.Orm.Internal;
 
@@ -48,6 +49,7 @@ public sealed partial class Session
         return k;
     }
 
+    [MethodImpl(RowLoop.Optimize)]
     private void InsertBatched(EntityMapper mapper, DbRunner runner, List<InstanceState> inserted,
         ulong always, ulong defaults, ulong autoinc, ulong serverDefaults)
     {
@@ -150,6 +152,7 @@ public sealed partial class Session
     /// in chunks, one execution per chunk; the rows a chunk matched must be as many as it holds (SQLAlchemy's
     /// executemany row-count check). Returns the rows left for one statement each.
     /// </summary>
+    [MethodImpl(RowLoop.Optimize)]
     private List<InstanceState> UpdateBatched(EntityMapper mapper, DbRunner runner, List<InstanceState> rows)
     {
         var rest = new List<InstanceState>();
