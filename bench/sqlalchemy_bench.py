@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """SQLAlchemy 1.4 ORM side of bench/Trove.Orm.Benchmarks: the same workloads on a SQLite file (WAL).
 Prints one line per workload: name min median max (milliseconds over N runs). Run with /usr/bin/python3."""
-import os, statistics, sys, tempfile, time
+import gc, os, statistics, sys, tempfile, time
 from sqlalchemy import BigInteger, Column, Integer, String, create_engine, event, text
 from sqlalchemy.ext.declarative import declarative_base
 from sqlalchemy.orm import sessionmaker
 
 RUNS = int(os.environ.get("RUNS", "7"))
+WARMUP = int(os.environ.get("WARMUP", "1"))
 ROWS = 10000
 Base = declarative_base()
 
@@ -82,12 +83,14 @@ def update():
 
 def run(name, fn, setup):
     times = []
-    for _ in range(RUNS + 1):
+    for _ in range(RUNS + WARMUP):
         setup()
+        # the .NET harness collects before every timed run; the same here, so neither side pays the other's GC debt
+        gc.collect()
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
-    times = times[1:]  # first run is warm-up
+    times = times[WARMUP:]  # the first WARMUP runs are warm-up
     print("%-22s %10.1f %10.1f %10.1f" % (name, min(times), statistics.median(times), max(times)))
     sys.stdout.flush()
 

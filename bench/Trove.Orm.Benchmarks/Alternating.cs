@@ -5,15 +5,19 @@ using System.Text;
 /// <summary>
 /// Stopwatch harness that alternates the libraries run by run (the machine is shared and noisy, so a library
 /// measured in one block would meet different load than its peers). Each round runs every workload once per
-/// .NET library in a rotating order, then SQLAlchemy 1.4 once per workload (one warm-up run inside the Python
+/// .NET library in a rotating order, then SQLAlchemy 1.4 once per workload (warm-up runs inside the Python
 /// process first). Prints a markdown table of min / median / max milliseconds and the ratios of medians.
+/// Before the rounds every .NET case runs <c>warmup</c> times unrecorded: the runtime compiles a method first
+/// without optimization and recompiles it optimized after 30 calls, so without enough warm-up the first rounds
+/// would time the .NET libraries half-compiled (BenchmarkDotNet warms up for the same reason). CPython has no
+/// such tiers; its script runs each workload <c>warmup</c> times too (at most 3), untimed, before the timed run.
 /// </summary>
 internal static class Alternating
 {
     private static readonly string[] Workloads = ["Insert", "Load_Tracked", "Load_NoTracking", "Get", "Update"];
     private static readonly string[] Libraries = ["Trove", "EfCore", "Dapper", "SQLAlchemy"];
 
-    public static void Run(int rounds, string pythonScript)
+    public static void Run(int rounds, string pythonScript, int warmup)
     {
         var bench = new OrmBench();
         bench.Setup();
@@ -37,7 +41,16 @@ internal static class Alternating
         };
         var times = new Dictionary<(string, string), List<double>>();
         var dotnet = Libraries[..3];
-        // round 0 warms every path up (JIT, SQLite page cache) and is not recorded
+        for (var pass = 0; pass < warmup; pass++)
+            foreach (var w in Workloads)
+                foreach (var lib in dotnet)
+                {
+                    var (setup, body) = cases[(w, lib)];
+                    setup();
+                    body();
+                }
+        Console.Error.WriteLine($"{warmup} warm-up passes done");
+        // round 0 (after the warm-up passes) is one more unrecorded pass that also starts the Python side once
         for (var round = 0; round <= rounds; round++)
         {
             foreach (var w in Workloads)
@@ -56,11 +69,11 @@ internal static class Alternating
                 }
             }
             if (round > 0)
-                foreach (var (w, ms) in RunPython(pythonScript)) Add(times, w, "SQLAlchemy", ms);
+                foreach (var (w, ms) in RunPython(pythonScript, warmup)) Add(times, w, "SQLAlchemy", ms);
             Console.Error.WriteLine($"round {round} done");
         }
         bench.Cleanup();
-        Console.WriteLine(Table(times, rounds));
+        Console.WriteLine(Table(times, rounds, warmup));
     }
 
     private static void Add(Dictionary<(string, string), List<double>> times, string w, string lib, double ms)
@@ -69,10 +82,11 @@ internal static class Alternating
         l.Add(ms);
     }
 
-    private static IEnumerable<(string, double)> RunPython(string script)
+    private static IEnumerable<(string, double)> RunPython(string script, int warmup)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3", script) { RedirectStandardOutput = true, UseShellExecute = false };
         psi.Environment["RUNS"] = "1";
+        psi.Environment["WARMUP"] = Math.Clamp(warmup, 1, 3).ToString(CultureInfo.InvariantCulture);
         psi.Environment["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1";
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
@@ -87,7 +101,7 @@ internal static class Alternating
         return result;
     }
 
-    private static string Table(Dictionary<(string, string), List<double>> times, int rounds)
+    private static string Table(Dictionary<(string, string), List<double>> times, int rounds, int warmup)
     {
         static double Median(List<double> l)
         {
@@ -99,7 +113,7 @@ internal static class Alternating
             : "n/a";
         double Med(string w, string lib) => times.TryGetValue((w, lib), out var l) && l.Count > 0 ? Median(l) : double.NaN;
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"ms per workload, min / median / max over {rounds} alternating rounds");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"ms per workload, min / median / max over {rounds} alternating rounds (after {warmup} warm-up passes)");
         sb.AppendLine();
         sb.AppendLine("| Workload | Trove.Orm | EF Core 10 | Dapper | SQLAlchemy 1.4 | EF / Trove | SQLAlchemy / Trove | Trove / Dapper |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");

@@ -13,7 +13,7 @@ using Trove.Sql;
 
 // Trove.Orm vs EF Core 10, Dapper on the same SQLite file (WAL). SQLAlchemy 1.4 runs bench/sqlalchemy_bench.py.
 // `--floor`: driver floor and small-query costs (Floor.cs). `--cpu [rounds]`: CPU time and allocations per run (CpuFloor.cs).
-// `--alternate [rounds] [path/to/sqlalchemy_bench.py]`: Stopwatch harness alternating the libraries run by run.
+// `--alternate [rounds] [path/to/sqlalchemy_bench.py] [warm-up passes, default 40]`: Stopwatch harness alternating the libraries run by run.
 if (args.Length > 0 && args[0] == "--floor") { Floor.Run(); return; }
 if (args.Length > 0 && args[0] == "--cpu") { CpuFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5); return; }
 // `--profile [rounds] [workload prefix…]`: Trove beside raw ADO.NET floors, wall/CPU minima and allocations (Profile.cs)
@@ -25,7 +25,8 @@ if (args.Length > 0 && args[0] == "--profile")
 if (args.Length > 0 && args[0] == "--alternate")
 {
     var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
-    Alternating.Run(rounds, args.Length > 2 ? args[2] : Path.Combine("..", "sqlalchemy_bench.py"));
+    var warmup = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40;
+    Alternating.Run(rounds, args.Length > 2 ? args[2] : Path.Combine("..", "sqlalchemy_bench.py"), warmup);
     return;
 }
 var config = ManualConfig.CreateMinimumViable()
