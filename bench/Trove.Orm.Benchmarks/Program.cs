@@ -15,6 +15,12 @@ using Trove.Sql;
 // `--floor`: driver floor and small-query costs (Floor.cs). `--cpu [rounds]`: CPU time and allocations per run (CpuFloor.cs).
 // `--alternate [rounds] [path/to/sqlalchemy_bench.py] [warm-up passes, default 40]`: Stopwatch harness alternating the libraries run by run.
 if (args.Length > 0 && args[0] == "--floor") { Floor.Run(); return; }
+// `--sqlite-floor [rounds]`: the untracked load on the bare SQLite library, serialized vs NOMUTEX handles (SqliteFloor.cs)
+if (args.Length > 0 && args[0] == "--sqlite-floor")
+{
+    SqliteFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100);
+    return;
+}
 if (args.Length > 0 && args[0] == "--cpu") { CpuFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5); return; }
 // `--profile [rounds] [workload prefix…]`: Trove beside raw ADO.NET floors, wall/CPU minima and allocations (Profile.cs)
 if (args.Length > 0 && args[0] == "--profile")
