@@ -155,11 +155,36 @@ internal sealed class DbRunner(DbBind bind)
         return Connection.ExecuteReaderAsync(Bind.Compile(sql), _map, ct);
     }
 
+    /// <summary>True when one round trip can carry many executions (<see cref="Connection.SupportsBatch"/>: PostgreSQL).</summary>
+    public bool CanBatch => Connection.SupportsBatch;
+
+    /// <summary><paramref name="sql"/> once per row of values in one round trip; one result set per row, in order.</summary>
+    public DbDataReader ExecuteReaderBatch(string sql, List<object?[]> rows) => Connection.ExecuteBatchReader(Bind.Compile(sql), Maps(rows));
+
+    /// <summary><paramref name="sql"/> once per row of values in one round trip; the rows each execution affected.</summary>
+    public int[] ExecuteNonQueryBatch(string sql, List<object?[]> rows) => Connection.ExecuteBatchCounts(Bind.Compile(sql), Maps(rows));
+
+    private static IReadOnlyDictionary<string, object?>?[] Maps(List<object?[]> rows)
+    {
+        var maps = new IReadOnlyDictionary<string, object?>?[rows.Count];
+        for (var i = 0; i < maps.Length; i++) maps[i] = new ArgMap(rows[i]);
+        return maps;
+    }
+
     /// <summary>The values of one execution keyed p0, p1, … without building a dictionary.</summary>
     private sealed class ArgMap : IReadOnlyDictionary<string, object?>
     {
-        private object?[] _values = new object?[16];
+        private object?[] _values;
         private int _count;
+
+        public ArgMap() => _values = new object?[16];
+
+        /// <summary>A map over <paramref name="values"/> itself (not copied).</summary>
+        public ArgMap(object?[] values)
+        {
+            _values = values;
+            _count = values.Length;
+        }
 
         public void Set(ReadOnlySpan<object?> args)
         {

@@ -267,6 +267,12 @@ public sealed partial class Session
     private static void ReadKeys(EntityMapper mapper, DeclarativeBase entity, ulong needKey, System.Data.Common.DbDataReader reader)
     {
         using var r = reader;
+        ReadKeyRow(mapper, entity, needKey, r);
+    }
+
+    /// <summary>Reads the generated columns of <paramref name="needKey"/> from the reader's current result (its first row).</summary>
+    private static void ReadKeyRow(EntityMapper mapper, DeclarativeBase entity, ulong needKey, System.Data.Common.DbDataReader r)
+    {
         if (!r.Read()) return;
         var ord = 0;
         for (var i = 0; i < mapper.Columns.Count; i++)
@@ -287,7 +293,11 @@ public sealed partial class Session
         if (rows.Count > 1) mapper.SortByKey(rows);
         var runner = Begin(RunnerFor(mapper));
         var version = mapper.VersionColumn;
-        if (version < 0 && rows.Count >= BatchThreshold && runner.Dialect.Name == "sqlite") rows = UpdateBatched(mapper, runner, rows);
+        if (version < 0 && rows.Count >= BatchThreshold)
+        {
+            if (runner.Dialect.Name == "sqlite") rows = UpdateBatched(mapper, runner, rows);
+            else if (runner.CanBatch) rows = UpdateRoundTrips(mapper, runner, rows);
+        }
         var cols = mapper.Columns;
         Trove.Sql.PreparedCommand? cmd = null;
         string? sql = null;

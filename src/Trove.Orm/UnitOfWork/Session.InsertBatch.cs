@@ -16,7 +16,8 @@ namespace Trove.Orm;
 /// Autoincrement keys come back through RETURNING on SQLite only, where the rowids of one statement are assigned in
 /// VALUES order (each new row gets one more than the largest rowid): the returned keys are sorted and given to the
 /// rows in order, so the unspecified order of RETURNING's output does not matter. Elsewhere rows that need a
-/// generated key keep the per-row statement. Tables with a relationship to themselves keep per-row statements
+/// generated key keep the per-row statement; on PostgreSQL those statements travel many to a round trip
+/// (Session.RoundTrips.cs). Tables with a relationship to themselves keep per-row statements
 /// too: a child's foreign key may come from a parent inserted just before it in the same table.
 /// </remarks>
 public sealed partial class Session
@@ -72,6 +73,13 @@ public sealed partial class Session
             var end = start + 1;
             while (end < rows.Count && rows[end].Mask == mask && rows[end].NeedKey == needKey) end++;
             var keyColumn = needKey == 0 || end - start < BatchThreshold ? -1 : BatchKeyColumn(mapper, runner, mask, needKey);
+            if (needKey != 0 && keyColumn < 0 && end - start >= BatchThreshold && runner.CanBatch)
+            {
+                for (var c = start; c < end; c += MaxBatchStatements)
+                    InsertRoundTrip(mapper, runner, rows, c, Math.Min(MaxBatchStatements, end - c), mask, needKey, serverDefaults, inserted);
+                start = end;
+                continue;
+            }
             var perRow = BitOperations.PopCount(mask);
             var chunk = mask == 0 || end - start < BatchThreshold || (needKey != 0 && keyColumn < 0)
                 ? 1
