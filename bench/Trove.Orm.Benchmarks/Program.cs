@@ -28,6 +28,12 @@ if (args.Length > 0 && args[0] == "--profile")
     Profile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15, args.Length > 2 ? args[2..] : []);
     return;
 }
+// `--pg [rounds]`: Trove and SQLAlchemy on PostgreSQL (TROVE_PG_URL), alternating (PgBench.cs)
+if (args.Length > 0 && args[0] == "--pg")
+{
+    PgBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7, Path.Combine("..", "sqlalchemy_bench.py"));
+    return;
+}
 if (args.Length > 0 && args[0] == "--alternate")
 {
     var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
@@ -76,7 +82,7 @@ public sealed class DapperItem
 [MemoryDiagnoser]
 public class OrmBench
 {
-    private const int Rows = 10_000;
+    public const int Rows = 10_000;
     private string _path = "";
     private Engine _engine = null!;
     private SqliteConnection _dapper = null!;
@@ -125,10 +131,34 @@ public class OrmBench
     }
 
     // ---- insert 10,000 entities in one session and one commit
-    [Benchmark] public void Insert_Trove()
+    [Benchmark] public void Insert_Trove() => TroveInsert(_sessions);
+
+    // Trove's side of each workload, shared with the PostgreSQL run (PgBench.cs)
+    public static void TroveInsert(SessionFactory sessions)
     {
-        using var s = _sessions.Create();
+        using var s = sessions.Create();
         for (var i = 0; i < Rows; i++) s.Add(new Item { Name = "n" + i, Qty = i });
+        s.Commit();
+    }
+
+    public static int TroveLoad(SessionFactory sessions, bool tracked)
+    {
+        using var s = sessions.Create();
+        return (tracked ? s.Query<Item>() : s.Query<Item>().AsNoTracking()).ToList().Count;
+    }
+
+    public static long TroveGet(SessionFactory sessions)
+    {
+        using var s = sessions.Create();
+        long sum = 0;
+        for (long i = 1; i <= 1000; i++) sum += s.Get<Item>(i)!.Qty;
+        return sum;
+    }
+
+    public static void TroveUpdate(SessionFactory sessions)
+    {
+        using var s = sessions.Create();
+        foreach (var it in s.Query<Item>().Where(x => x.Id <= 1000).ToList()) it.Qty += 1;
         s.Commit();
     }
 
@@ -147,20 +177,14 @@ public class OrmBench
     }
 
     // ---- load 10,000 tracked / untracked
-    [Benchmark] public int Load_Trove_Tracked() { using var s = _sessions.Create(); return s.Query<Item>().ToList().Count; }
-    [Benchmark] public int Load_Trove_NoTracking() { using var s = _sessions.Create(); return s.Query<Item>().AsNoTracking().ToList().Count; }
+    [Benchmark] public int Load_Trove_Tracked() => TroveLoad(_sessions, tracked: true);
+    [Benchmark] public int Load_Trove_NoTracking() => TroveLoad(_sessions, tracked: false);
     [Benchmark] public int Load_EfCore_Tracked() { using var db = new EfContext(_path); return db.Items.ToList().Count; }
     [Benchmark] public int Load_EfCore_NoTracking() { using var db = new EfContext(_path); return db.Items.AsNoTracking().ToList().Count; }
     [Benchmark] public int Load_Dapper() => _dapper.Query<DapperItem>("SELECT id, name, qty, note FROM item").AsList().Count;
 
     // ---- get by primary key 1,000 times
-    [Benchmark] public long Get_Trove()
-    {
-        using var s = _sessions.Create();
-        long sum = 0;
-        for (long i = 1; i <= 1000; i++) sum += s.Get<Item>(i)!.Qty;
-        return sum;
-    }
+    [Benchmark] public long Get_Trove() => TroveGet(_sessions);
 
     [Benchmark] public long Get_EfCore()
     {
@@ -178,12 +202,7 @@ public class OrmBench
     }
 
     // ---- change and commit 1,000 entities
-    [Benchmark] public void Update_Trove()
-    {
-        using var s = _sessions.Create();
-        foreach (var it in s.Query<Item>().Where(x => x.Id <= 1000).ToList()) it.Qty += 1;
-        s.Commit();
-    }
+    [Benchmark] public void Update_Trove() => TroveUpdate(_sessions);
 
     [Benchmark] public void Update_EfCore()
     {
