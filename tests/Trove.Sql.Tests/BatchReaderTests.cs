@@ -21,13 +21,20 @@ public class BatchReaderTests
         Assert.Throws<NotSupportedException>(() => c.ExecuteBatchReader(cs, [Set("a")]));
     }
 
+    private static (Engine, Blogs) Tables(string prefix)
+    {
+        var e = TestDb.Open("postgresql");
+        var b = new Blogs(prefix);
+        b.Meta.DropAll(e);
+        b.Meta.CreateAll(e);
+        return (e, b);
+    }
+
     [PgFact]
     public void Each_execution_has_its_own_result_in_order()
     {
-        using var e = TestDb.Open("postgresql");
-        var b = new Blogs("x_batch_");
-        b.Meta.DropAll(e);
-        b.Meta.CreateAll(e);
+        var (e, b) = Tables("x_batch_");
+        using var _ = e;
         var events = new List<StatementExecutedEventArgs>();
         e.StatementExecuted += (_, a) => events.Add(a);
         using var c = e.Connect();
@@ -61,10 +68,8 @@ public class BatchReaderTests
     [PgFact]
     public void A_failing_execution_in_the_middle_raises_the_translated_error()
     {
-        using var e = TestDb.Open("postgresql");
-        var b = new Blogs("x_batch_err_");
-        b.Meta.DropAll(e);
-        b.Meta.CreateAll(e);
+        var (e, b) = Tables("x_batch_err_");
+        using var _ = e;
         using var c = e.Connect();
         using var tx = c.Begin();
         var insert = e.CompiledCache.Compile(Db.Insert(b.User).Values(("name", Db.Param<string?>("name"))).Returning(b.UserId));

@@ -164,19 +164,10 @@ public sealed partial class Session
     private List<InstanceState> UpdateBatched(EntityMapper mapper, DbRunner runner, List<InstanceState> rows)
     {
         var rest = new List<InstanceState>();
-        var cols = mapper.Columns;
         var keys = mapper.KeyColumns;
-        for (var start = 0; start < rows.Count;)
+        for (var at = 0; NextUpdateRun(rows, ref at, rest, out var start, out var end);)
         {
             var mask = rows[start].Modified;
-            var end = start + 1;
-            while (end < rows.Count && rows[end].Modified == mask) end++;
-            if (end - start < BatchThreshold)
-            {
-                for (var i = start; i < end; i++) rest.Add(rows[i]);
-                start = end;
-                continue;
-            }
             var perRow = keys.Length + BitOperations.PopCount(mask);
             var chunk = Math.Max(1, Math.Min(MaxRowsPerInsert, MaxParameters / perRow));
             for (var c = start; c < end;)
@@ -208,20 +199,49 @@ public sealed partial class Session
                     finally { s.Loading = false; }
                 }
                 var matched = cmd is not null ? cmd.ExecuteNonQuery() : runner.ExecuteNonQuery(sql, args);
-                if (matched != n)
-                {
-                    var entities = new List<object>(n);
-                    for (var j = c; j < c + n; j++) entities.Add(rows[j].Entity);
-                    throw new StaleDataException(
-                        $"UPDATE statement on table '{mapper.TableName}' expected to update {n} row(s); {matched} were matched.",
-                        entities, n, matched);
-                }
-                for (var j = c; j < c + n; j++) rows[j].Modified = 0;
+                Updated(mapper, rows, c, n, matched, matched == n);
                 c += n;
             }
-            start = end;
         }
         return rest;
+    }
+
+    /// <summary>
+    /// The next run, from <paramref name="at"/>, of at least <see cref="BatchThreshold"/> dirty rows with the same SET
+    /// columns (rows are in key order); the shorter runs passed on the way go to <paramref name="rest"/>, which keeps
+    /// one statement per row. False when no rows are left.
+    /// </summary>
+    private static bool NextUpdateRun(List<InstanceState> rows, ref int at, List<InstanceState> rest, out int start, out int end)
+    {
+        while (at < rows.Count)
+        {
+            start = at;
+            var mask = rows[start].Modified;
+            end = start + 1;
+            while (end < rows.Count && rows[end].Modified == mask) end++;
+            at = end;
+            if (end - start >= BatchThreshold) return true;
+            for (var i = start; i < end; i++) rest.Add(rows[i]);
+        }
+        start = end = at;
+        return false;
+    }
+
+    /// <summary>
+    /// The <paramref name="n"/> rows from <paramref name="c"/> were written: clean when every one matched, else the
+    /// flush stops with SQLAlchemy's row-count error.
+    /// </summary>
+    private static void Updated(EntityMapper mapper, List<InstanceState> rows, int c, int n, int matched, bool allMatched)
+    {
+        if (!allMatched)
+        {
+            var entities = new List<object>(n);
+            for (var j = c; j < c + n; j++) entities.Add(rows[j].Entity);
+            throw new StaleDataException(
+                $"UPDATE statement on table '{mapper.TableName}' expected to update {n} row(s); {matched} were matched.",
+                entities, n, matched);
+        }
+        for (var j = c; j < c + n; j++) rows[j].Modified = 0;
     }
 
     /// <summary>Binds the columns of <paramref name="mask"/> of one row at position <paramref name="k"/> onwards (on the prepared command, else into <paramref name="args"/>).</summary>

@@ -54,17 +54,9 @@ public sealed partial class Session
     {
         var rest = new List<InstanceState>();
         var keys = mapper.KeyColumns;
-        for (var start = 0; start < rows.Count;)
+        for (var at = 0; NextUpdateRun(rows, ref at, rest, out var start, out var end);)
         {
             var mask = rows[start].Modified;
-            var end = start + 1;
-            while (end < rows.Count && rows[end].Modified == mask) end++;
-            if (end - start < BatchThreshold)
-            {
-                for (var i = start; i < end; i++) rest.Add(rows[i]);
-                start = end;
-                continue;
-            }
             var sql = Statements.Update(mapper, runner.Dialect, mask);
             var perRow = BitOperations.PopCount(mask) + keys.Length;
             for (var c = start; c < end;)
@@ -87,24 +79,15 @@ public sealed partial class Session
                 }
                 var counts = runner.ExecuteNonQueryBatch(sql, values);
                 var matched = 0;
-                var stale = false;
+                var each = true;
                 foreach (var m in counts)
                 {
                     matched += m;
-                    stale |= m != 1;
+                    each &= m == 1;
                 }
-                if (stale)
-                {
-                    var entities = new List<object>(n);
-                    for (var j = c; j < c + n; j++) entities.Add(rows[j].Entity);
-                    throw new StaleDataException(
-                        $"UPDATE statement on table '{mapper.TableName}' expected to update {n} row(s); {matched} were matched.",
-                        entities, n, matched);
-                }
-                for (var j = c; j < c + n; j++) rows[j].Modified = 0;
+                Updated(mapper, rows, c, n, matched, each);
                 c += n;
             }
-            start = end;
         }
         return rest;
     }
