@@ -70,11 +70,9 @@ public sealed partial class Connection
             for (int i = 0; i < values.Length; i++) bc.Parameters.Add(Driver.CreateParameter(null!, cs.Dialect.Placeholder(i), values[i]));
             batch.BatchCommands.Add(bc);
         }
-        // every execution has the same text: prepared once on the physical connection (which the engine's pool keeps
-        // open, so later flushes find it prepared), the server parses and plans it once instead of once per row;
-        // 10,000 ORM INSERTs went from 232 to 115 ms. Npgsql drops a prepared statement that a schema change has
-        // invalidated and prepares it again on its next use.
-        batch.Prepare();
+        // every execution has the same text: Npgsql's automatic preparation (on by default, NpgsqlDriver) prepares it on
+        // the pooled connection, so the server parses and plans it once, not once per row (10,000 ORM INSERTs: 232 ms
+        // unprepared, 115 ms prepared)
         return batch;
     }
 

@@ -84,3 +84,25 @@ public class BatchReaderTests
         Assert.Equal(0L, e.Scalar<long>(Db.Select(Func.Count()).SelectFrom(b.User)));
     }
 }
+
+/// <summary>PostgreSQL connections prepare a statement on the server from its second use (Npgsql's automatic preparation).</summary>
+public class AutoPrepareTests
+{
+    private static long PreparedAfterRepeats(string url)
+    {
+        using var e = Engine.Create(url);
+        using var c = e.Connect();
+        var stmt = Db.Select(Db.Param<long>("x") + 1L);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(i + 1L, c.Scalar<long>(stmt, new Dictionary<string, object?> { ["x"] = (long)i }));
+        return c.Scalar<long>(Db.Text("SELECT count(*) FROM pg_prepared_statements"));
+    }
+
+    [PgFact]
+    public void A_repeated_statement_is_prepared_on_the_server_unless_the_url_turns_it_off()
+    {
+        Assert.True(PreparedAfterRepeats(TestDb.PgUrl) >= 1);
+        var sep = TestDb.PgUrl.Contains('?') ? "&" : "?";
+        Assert.Equal(0L, PreparedAfterRepeats(TestDb.PgUrl + sep + "Max%20Auto%20Prepare=0"));
+    }
+}
