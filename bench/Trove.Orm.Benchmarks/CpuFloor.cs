@@ -3,13 +3,17 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
-/// `--cpu [rounds]`: CPU time of the benchmark thread (CLOCK_THREAD_CPUTIME_ID) (not wall clock: the machine is shared) and bytes allocated per run of each
-/// workload for Trove and Dapper, beside raw Microsoft.Data.Sqlite loops doing the same reads and writes. Prints
-/// the minimum CPU milliseconds per run over the rounds (each round several runs) and the allocations of one run.
+/// `--cpu [rounds] [case prefix…]` (also `--profile`): each workload for Trove and Dapper beside raw
+/// Microsoft.Data.Sqlite and Trove.Sql loops doing the same reads and writes. Prints per case the minimum CPU time of
+/// the benchmark thread (CLOCK_THREAD_CPUTIME_ID: on a shared machine it moves less than wall time), the minimum and
+/// median wall time per run, and the bytes one run allocates. PROFILE_NOGC=1 (under perf) skips the collection before
+/// each run, so a profile shows the workload rather than the collector.
 /// </summary>
 internal static class CpuFloor
 {
-    public static void Run(int rounds)
+    private static readonly bool NoGc = Environment.GetEnvironmentVariable("PROFILE_NOGC") == "1";
+
+    public static void Run(int rounds, string[] only)
     {
         var b = new OrmBench(); b.Setup();
         var path = Path.Combine(Path.GetTempPath(), "trove-orm-bench-" + Environment.ProcessId + ".db");
@@ -35,13 +39,17 @@ internal static class CpuFloor
             ("Trove.Sql read: + GetString", b.Full, () => ReadParts(engine, 3), 5),
             ("Get Trove", b.Full, () => b.Get_Trove(), 5),
             ("Get Dapper", b.Full, () => b.Get_Dapper(), 5),
+            ("Get raw MDS", b.Full, () => RawGet(raw), 5),
             ("Update Trove", b.Full, b.Update_Trove, 3),
             ("Update Trove: the query alone", b.Full, () => QueryPart(sessions), 3),
             ("Update Trove.Sql prepared: 1,000 UPDATEs + COMMIT", b.Full, () => PreparedUpdate(engine), 3),
             ("Update Dapper", b.Full, b.Update_Dapper, 3),
+            ("Update raw MDS", b.Full, () => RawUpdate(raw), 3),
         };
+        if (only.Length > 0) cases = cases.Where(k => only.Any(o => k.Name.StartsWith(o, StringComparison.Ordinal))).ToArray();
         var best = new double[cases.Length];
         var alloc = new long[cases.Length];
+        var walls = cases.Select(_ => new List<double>()).ToArray();
         Array.Fill(best, double.MaxValue);
         for (var round = 0; round <= rounds; round++)
         {
@@ -53,21 +61,33 @@ internal static class CpuFloor
                 for (var r = 0; r < reps; r++)
                 {
                     setup();
-                    GC.Collect();
-                    GC.WaitForPendingFinalizers();
+                    if (!NoGc)
+                    {
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                    }
                     var t0 = CpuNow();
                     var a0 = GC.GetAllocatedBytesForCurrentThread();
+                    var w0 = System.Diagnostics.Stopwatch.GetTimestamp();
                     body();
+                    var wall = System.Diagnostics.Stopwatch.GetElapsedTime(w0).TotalMilliseconds;
                     var a1 = GC.GetAllocatedBytesForCurrentThread();
                     cpu += CpuNow() - t0;
                     bytes = a1 - a0;
+                    if (round > 0) walls[c].Add(wall);
                 }
                 if (round > 0) { best[c] = Math.Min(best[c], cpu / reps); alloc[c] = bytes; }
             }
         }
-        Console.WriteLine("| Case | CPU ms per run (min) | KB allocated per run |");
-        Console.WriteLine("|---|---|---|");
-        for (var c = 0; c < cases.Length; c++) Console.WriteLine($"| {cases[c].Name} | {best[c]:F2} | {alloc[c] / 1024.0:F0} |");
+        Console.WriteLine("| Case | CPU ms per run (min) | wall ms min | wall ms median | KB allocated per run |");
+        Console.WriteLine("|---|---|---|---|---|");
+        for (var c = 0; c < cases.Length; c++)
+        {
+            var w = walls[c];
+            w.Sort();
+            Console.WriteLine(System.FormattableString.Invariant(
+                $"| {cases[c].Name} | {best[c]:F2} | {w[0]:F2} | {w[w.Count / 2]:F2} | {alloc[c] / 1024.0:F0} |"));
+        }
         raw.Dispose();
         b.Cleanup();
     }
@@ -168,6 +188,50 @@ internal static class CpuFloor
             if (mode >= 3) sum += r.GetString(1).Length;
         }
         return sum;
+    }
+
+    private static long RawGet(SqliteConnection c)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT item.id, item.name, item.qty, item.note FROM item WHERE item.id = @p0";
+        var p0 = cmd.Parameters.Add(new SqliteParameter("@p0", 0L));
+        cmd.Prepare();
+        long sum = 0;
+        for (long i = 1; i <= 1000; i++)
+        {
+            p0.Value = i;
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            sum += new DapperItem { Id = r.GetInt64(0), Name = r.GetString(1), Qty = r.GetInt64(2), Note = r.IsDBNull(3) ? null : r.GetString(3) }.Qty;
+        }
+        return sum;
+    }
+
+    // the update workload on Microsoft.Data.Sqlite alone: the 1,000-row query into objects, 1,000 UPDATEs, COMMIT
+    private static void RawUpdate(SqliteConnection c)
+    {
+        using var tx = c.BeginTransaction();
+        var rows = new List<DapperItem>();
+        using (var q = c.CreateCommand())
+        {
+            q.Transaction = tx;
+            q.CommandText = "SELECT item.id, item.name, item.qty, item.note FROM item WHERE item.id <= 1000";
+            using var r = q.ExecuteReader();
+            while (r.Read())
+                rows.Add(new DapperItem { Id = r.GetInt64(0), Name = r.GetString(1), Qty = r.GetInt64(2), Note = r.IsDBNull(3) ? null : r.GetString(3) });
+        }
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE item SET qty = @p0 WHERE item.id = @p1";
+        var p0 = cmd.Parameters.Add(new SqliteParameter("@p0", 0L));
+        var p1 = cmd.Parameters.Add(new SqliteParameter("@p1", 0L));
+        foreach (var row in rows)
+        {
+            p0.Value = row.Qty + 1;
+            p1.Value = row.Id;
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
     }
 
     private static void RawLoad(SqliteConnection c)

@@ -12,7 +12,7 @@ using Trove.Orm.Mapping;
 using Trove.Sql;
 
 // Trove.Orm vs EF Core 10, Dapper on the same SQLite file (WAL). SQLAlchemy 1.4 runs bench/sqlalchemy_bench.py.
-// `--floor`: driver floor and small-query costs (Floor.cs). `--cpu [rounds]`: CPU time and allocations per run (CpuFloor.cs).
+// `--floor`: driver floor and small-query costs (Floor.cs).
 // `--alternate [rounds] [path/to/sqlalchemy_bench.py] [warm-up passes, default 40]`: Stopwatch harness alternating the libraries run by run.
 if (args.Length > 0 && args[0] == "--floor") { Floor.Run(); return; }
 // `--sqlite-floor [rounds]`: the untracked load on the bare SQLite library, serialized vs NOMUTEX handles (SqliteFloor.cs)
@@ -21,17 +21,16 @@ if (args.Length > 0 && args[0] == "--sqlite-floor")
     SqliteFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100);
     return;
 }
-if (args.Length > 0 && args[0] == "--cpu") { CpuFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5); return; }
-// `--profile [rounds] [workload prefix…]`: Trove beside raw ADO.NET floors, wall/CPU minima and allocations (Profile.cs)
-if (args.Length > 0 && args[0] == "--profile")
+// `--cpu [rounds] [case prefix…]` (`--profile` is the same): CPU time, wall time and allocations per run beside floors
+if (args.Length > 0 && args[0] is "--cpu" or "--profile")
 {
-    Profile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15, args.Length > 2 ? args[2..] : []);
+    CpuFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5, args.Length > 2 ? args[2..] : []);
     return;
 }
-// `--pg [rounds]`: Trove and SQLAlchemy on PostgreSQL (TROVE_PG_URL), alternating (PgBench.cs)
+// `--pg [rounds] [path/to/sqlalchemy_bench.py]`: Trove and SQLAlchemy on PostgreSQL (TROVE_PG_URL), alternating (PgBench.cs)
 if (args.Length > 0 && args[0] == "--pg")
 {
-    PgBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7, Path.Combine("..", "sqlalchemy_bench.py"));
+    PgBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7, args.Length > 2 ? args[2] : Path.Combine("..", "sqlalchemy_bench.py"));
     return;
 }
 if (args.Length > 0 && args[0] == "--alternate")
