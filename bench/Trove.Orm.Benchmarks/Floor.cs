@@ -18,12 +18,7 @@ internal static class Floor
             using (var c = new SqliteConnection("Data Source=" + path))
             {
                 c.Open();
-                using var tx = c.BeginTransaction();
-                using var cmd = c.CreateCommand();
-                cmd.CommandText = "INSERT INTO item (name, qty) VALUES (@p0, @p1) RETURNING id";
-                var p0 = cmd.Parameters.Add(new SqliteParameter("@p0", "")); var p1 = cmd.Parameters.Add(new SqliteParameter("@p1", 0L));
-                for (var i = 0; i < 10000; i++) { p0.Value = "n" + i; p1.Value = (long)i; using var r = cmd.ExecuteReader(); r.Read(); r.GetInt64(0); }
-                tx.Commit();
+                CpuFloor.RawInsert(c);
             }
             var raw = sw.Elapsed.TotalMilliseconds;
             b.Empty(); GC.Collect();

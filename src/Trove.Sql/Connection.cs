@@ -295,50 +295,6 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return total;
     }
 
-    /// <summary>
-    /// Runs several statements in one round trip where the driver supports <see cref="DbBatch"/> (Npgsql), else one
-    /// after another on prepared commands (SQLite). Raises <see cref="Engine.StatementExecuted"/> once per statement;
-    /// returns the total rows affected.
-    /// </summary>
-    public int ExecuteBatch(IEnumerable<(CompiledStatement Statement, IReadOnlyDictionary<string, object?>? Parameters)> statements)
-    {
-        var items = statements.ToList();
-        if (items.Count == 0) return 0;
-        if (_mock || !Pooled.Connection.CanCreateBatch)
-        {
-            int sum = 0;
-            foreach (var (cs, ps) in items) sum += ExecuteNonQuery(cs, ps);
-            return sum;
-        }
-        long start = Stopwatch.GetTimestamp();
-        using var batch = Pooled.Connection.CreateBatch();
-        batch.Transaction = _dbTx;
-        foreach (var (cs, ps) in items)
-        {
-            var bc = batch.CreateBatchCommand();
-            bc.CommandText = cs.Sql;
-            var values = BindValues(cs, ps);
-            for (int i = 0; i < values.Length; i++) bc.Parameters.Add(Driver.CreateParameter(null!, cs.Dialect.Placeholder(i), values[i]));
-            batch.BatchCommands.Add(bc);
-        }
-        int total;
-        try { total = batch.ExecuteNonQuery(); }
-        catch (Exception e) when (e is not TroveSqlException && Driver.Translate(e, items[0].Statement.Sql, Engine.Options.HideParameters ? null : BindValues(items[0].Statement, items[0].Parameters)) is { } t) { throw t; }
-        if (Engine.HasListeners)
-        {
-            var elapsed = Stopwatch.GetElapsedTime(start);
-            for (int i = 0; i < items.Count; i++)
-            {
-                var (cs, ps) = items[i];
-                var values = BindValues(cs, ps);
-                var list = new KeyValuePair<string, object?>[values.Length];
-                for (int j = 0; j < values.Length; j++) list[j] = new(cs.ParameterName(j) ?? cs.Dialect.Placeholder(j), values[j]);
-                Engine.RaiseExecuted(this, cs, start, list, elapsed / items.Count, batch.BatchCommands[i].RecordsAffected);
-            }
-        }
-        return total;
-    }
-
     private static object?[] BindValues(CompiledStatement cs, IReadOnlyDictionary<string, object?>? overrides)
     {
         var r = new object?[cs.ParameterCount];

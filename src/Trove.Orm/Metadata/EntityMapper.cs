@@ -1,9 +1,9 @@
-using System.Runtime.CompilerServices;
-using Trove.Orm.Internal;
 using System.Collections.Frozen;
 using System.ComponentModel;
 using System.Data.Common;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using Trove.Orm.Internal;
 
 namespace Trove.Orm;
 

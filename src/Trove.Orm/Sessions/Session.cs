@@ -220,7 +220,6 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Expunges every instance.</summary>
-    [MethodImpl(RowLoop.Optimize)]
     public void ExpungeAll()
     {
         foreach (var m in _maps) m?.DetachAll();
@@ -307,7 +306,6 @@ public sealed partial class Session : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Expires every persistent instance.</summary>
-    [MethodImpl(RowLoop.Optimize)]
     public void ExpireAll()
     {
         foreach (var m in _maps) m?.ExpireAll();
